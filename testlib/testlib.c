@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include "testlib.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/swap.h>
+#include <time.h>
+#include <unistd.h>
+
+/*
+ * Read a whole small file with one read(): /proc files are generated at
+ * read time, and this path allocates nothing so that it does not fault in
+ * the middle of a measurement.
+ */
+static ssize_t slurp(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n, total = 0;
+
+	if (fd < 0)
+		return -1;
+	while ((size_t)total < len - 1 &&
+	       (n = read(fd, buf + total, len - 1 - total)) > 0)
+		total += n;
+	close(fd);
+	buf[total] = '\0';
+	return total;
+}
+
+static char procbuf[1 << 16];
+
+long long lf_vmstat(const char *name)
+{
+	size_t nlen = strlen(name);
+	char *p;
+
+	if (slurp("/proc/vmstat", procbuf, sizeof(procbuf)) < 0)
+		return -1;
+	for (p = procbuf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		if (!strncmp(p, name, nlen) && p[nlen] == ' ')
+			return strtoll(p + nlen + 1, NULL, 10);
+	}
+	return -1;
+}
+
+int lf_tlb_shootdowns(unsigned long long *counts, int max)
+{
+	char *p, *end;
+	int n = 0;
+
+	if (slurp("/proc/interrupts", procbuf, sizeof(procbuf)) < 0)
+		return -1;
+	p = strstr(procbuf, "\n TLB:");
+	if (!p)
+		p = strstr(procbuf, "\nTLB:");
+	if (!p)
+		return -1;
+	p = strchr(p, ':') + 1;
+	for (;;) {
+		unsigned long long v = strtoull(p, &end, 10);
+
+		if (end == p || n >= max)
+			break;
+		counts[n++] = v;
+		p = end;
+	}
+	return n;
+}
+
+unsigned long long lf_sum(const unsigned long long *counts, int first, int n)
+{
+	unsigned long long s = 0;
+
+	for (int i = first; i < first + n; i++)
+		s += counts[i];
+	return s;
+}
+
+void lf_faults(long long *minflt, long long *majflt)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	if (minflt)
+		*minflt = ru.ru_minflt;
+	if (majflt)
+		*majflt = ru.ru_majflt;
+}
+
+int lf_pin_self(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+int lf_ncpus(void)
+{
+	return (int)sysconf(_SC_NPROCESSORS_ONLN);
+}
+
+struct lf_siblings {
+	int n;
+	volatile int stop;
+	volatile int running;
+	pthread_t tid[LF_MAX_CPUS];
+	int cpu[LF_MAX_CPUS];
+};
+
+struct sib_arg {
+	struct lf_siblings *s;
+	int cpu;
+};
+
+static void *spin(void *arg)
+{
+	struct lf_siblings *s = ((struct sib_arg *)arg)->s;
+	int cpu = ((struct sib_arg *)arg)->cpu;
+
+	free(arg);
+	lf_pin_self(cpu);
+	__atomic_add_fetch(&s->running, 1, __ATOMIC_SEQ_CST);
+	while (!s->stop)
+		__asm__ volatile("" ::: "memory");
+	return NULL;
+}
+
+struct lf_siblings *lf_siblings_start(int n, int first_cpu)
+{
+	struct lf_siblings *s = calloc(1, sizeof(*s));
+
+	if (!s || n > LF_MAX_CPUS)
+		return NULL;
+	for (int i = 0; i < n; i++) {
+		struct sib_arg *a = malloc(sizeof(*a));
+
+		a->s = s;
+		a->cpu = first_cpu + i;
+		if (pthread_create(&s->tid[i], NULL, spin, a)) {
+			lf_siblings_stop(s);
+			return NULL;
+		}
+		s->n++;
+	}
+	while (s->running < n)
+		sched_yield();
+	/* Let each one settle on its CPU. */
+	usleep(20000);
+	return s;
+}
+
+void lf_siblings_stop(struct lf_siblings *s)
+{
+	if (!s)
+		return;
+	s->stop = 1;
+	for (int i = 0; i < s->n; i++)
+		pthread_join(s->tid[i], NULL);
+	free(s);
+}
+
+static int write_str(const char *path, const char *value)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, value, strlen(value));
+	close(fd);
+	return n == (ssize_t)strlen(value) ? 0 : -1;
+}
+
+int lf_cg_create(const char *name, char *path, size_t len)
+{
+	snprintf(path, len, "/sys/fs/cgroup/%s", name);
+	if (mkdir(path, 0755) && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+int lf_cg_write(const char *path, const char *file, const char *value)
+{
+	char p[512];
+
+	snprintf(p, sizeof(p), "%s/%s", path, file);
+	return write_str(p, value);
+}
+
+int lf_cg_enter(const char *path)
+{
+	char pid[32];
+
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	return lf_cg_write(path, "cgroup.procs", pid);
+}
+
+int lf_cg_destroy(const char *path)
+{
+	char pid[32];
+
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	write_str("/sys/fs/cgroup/cgroup.procs", pid);
+	return rmdir(path);
+}
+
+bool lf_swap_active(void)
+{
+	char buf[4096];
+
+	if (slurp("/proc/swaps", buf, sizeof(buf)) < 0)
+		return false;
+	/* A header line, then one line per active swap device. */
+	char *nl = strchr(buf, '\n');
+
+	return nl && nl[1] != '\0';
+}
+
+int lf_zram_swap_on(const char *size)
+{
+	if (write_str("/sys/block/zram0/disksize", size))
+		return -1;
+	if (system("mkswap /dev/zram0 >/dev/null 2>&1"))
+		return -1;
+	return swapon("/dev/zram0", 0);
+}
+
+int lf_zram_swap_off(void)
+{
+	int ret = swapoff("/dev/zram0");
+
+	write_str("/sys/block/zram0/reset", "1");
+	return ret;
+}
+
+long lf_resident(void *addr, size_t len)
+{
+	size_t pages = len / (size_t)getpagesize();
+	unsigned char *vec = malloc(pages);
+	long n = 0;
+
+	if (!vec || mincore(addr, len, vec)) {
+		free(vec);
+		return -1;
+	}
+	for (size_t i = 0; i < pages; i++)
+		n += vec[i] & 1;
+	free(vec);
+	return n;
+}
+
+static uint64_t tag(unsigned long seed, size_t i, size_t word)
+{
+	uint64_t x = ((uint64_t)seed << 40) ^ ((uint64_t)i << 12) ^ word;
+
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	return x | 1;	/* never zero, so a zeroed page never matches */
+}
+
+void lf_fill(void *addr, size_t npages, unsigned long seed)
+{
+	size_t ps = (size_t)getpagesize(), words = ps / 8;
+
+	for (size_t i = 0; i < npages; i++) {
+		uint64_t *w = (uint64_t *)((char *)addr + i * ps);
+
+		for (size_t j = 0; j < words; j += 64)
+			w[j] = tag(seed, i, j);
+	}
+}
+
+bool lf_page_has_tag(const void *page, unsigned long seed, size_t i)
+{
+	const uint64_t *w = page;
+	size_t words = (size_t)getpagesize() / 8;
+
+	for (size_t j = 0; j < words; j += 64)
+		if (w[j] != tag(seed, i, j))
+			return false;
+	return true;
+}
+
+bool lf_page_is_zero(const void *page)
+{
+	const uint64_t *w = page;
+	size_t words = (size_t)getpagesize() / 8;
+
+	for (size_t j = 0; j < words; j++)
+		if (w[j])
+			return false;
+	return true;
+}
+
+uint64_t lf_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
