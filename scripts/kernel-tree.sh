@@ -12,7 +12,7 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 tree=${TREE:-$top/build/linux}
-pdir=$top/kernel/patches
+pdir=${PATCHDIR:-$top/kernel/patches}
 tarball=/usr/src/linux-source-6.12.tar.xz
 tag=lazyfree-base
 
@@ -80,12 +80,14 @@ create() {
 	# Debian's top-level .gitignore ignores everything at the top level
 	# (its packaging repository holds only debian/). Drop that block so
 	# new files in mm/ and elsewhere show up in git status as upstream's.
-	awk '/^# Debian packaging: ignore everything/ { exit }
-	     { l[n++] = $0 }
-	     END { while (n && l[n-1] ~ /^#?[ \t]*$/) n--
-		   for (i = 0; i < n; i++) print l[i] }' \
-		"$tree.tmp/.gitignore" >"$tree.tmp/.gitignore.new"
-	mv "$tree.tmp/.gitignore.new" "$tree.tmp/.gitignore"
+	if [ -f "$tree.tmp/.gitignore" ]; then
+		awk '/^# Debian packaging: ignore everything/ { exit }
+		     { l[n++] = $0 }
+		     END { while (n && l[n-1] ~ /^#?[ \t]*$/) n--
+			   for (i = 0; i < n; i++) print l[i] }' \
+			"$tree.tmp/.gitignore" >"$tree.tmp/.gitignore.new"
+		mv "$tree.tmp/.gitignore.new" "$tree.tmp/.gitignore"
+	fi
 	git init -q -b main "$tree.tmp"
 	local gt=(git -C "$tree.tmp" -c core.autocrlf=false)
 	"${gt[@]}" config gc.auto 0

@@ -246,7 +246,7 @@ int lf_zram_swap_off(void)
 
 long lf_resident(void *addr, size_t len)
 {
-	size_t pages = len / (size_t)getpagesize();
+	size_t pages = len / lf_page();
 	unsigned char *vec = malloc(pages);
 	long n = 0;
 
@@ -272,7 +272,7 @@ static uint64_t tag(unsigned long seed, size_t i, size_t word)
 
 void lf_fill(void *addr, size_t npages, unsigned long seed)
 {
-	size_t ps = (size_t)getpagesize(), words = ps / 8;
+	size_t ps = lf_page(), words = ps / 8;
 
 	for (size_t i = 0; i < npages; i++) {
 		uint64_t *w = (uint64_t *)((char *)addr + i * ps);
@@ -285,7 +285,7 @@ void lf_fill(void *addr, size_t npages, unsigned long seed)
 bool lf_page_has_tag(const void *page, unsigned long seed, size_t i)
 {
 	const uint64_t *w = page;
-	size_t words = (size_t)getpagesize() / 8;
+	size_t words = lf_page() / 8;
 
 	for (size_t j = 0; j < words; j += 64)
 		if (w[j] != tag(seed, i, j))
@@ -296,7 +296,7 @@ bool lf_page_has_tag(const void *page, unsigned long seed, size_t i)
 bool lf_page_is_zero(const void *page)
 {
 	const uint64_t *w = page;
-	size_t words = (size_t)getpagesize() / 8;
+	size_t words = lf_page() / 8;
 
 	for (size_t j = 0; j < words; j++)
 		if (w[j])
@@ -310,4 +310,23 @@ uint64_t lf_now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+size_t lf_page(void)
+{
+	static size_t ps;
+
+	if (!ps)
+		ps = (size_t)sysconf(_SC_PAGESIZE);
+	return ps;
+}
+
+void *lf_map(size_t npages)
+{
+	void *p = mmap(NULL, npages * lf_page(), PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p != MAP_FAILED)
+		madvise(p, npages * lf_page(), MADV_NOHUGEPAGE);
+	return p;
 }

@@ -59,6 +59,15 @@ void lf_fill(void *addr, size_t npages, unsigned long seed);
 bool lf_page_has_tag(const void *page, unsigned long seed, size_t i);
 bool lf_page_is_zero(const void *page);
 
+/*
+ * A private anonymous mapping of npages, with THP off so that counts are in
+ * base pages. Returns MAP_FAILED on failure.
+ */
+void *lf_map(size_t npages);
+
+/* Page size, cached. */
+size_t lf_page(void);
+
 /* Monotonic time in nanoseconds. */
 uint64_t lf_now_ns(void);
 

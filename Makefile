@@ -1,0 +1,82 @@
+# lazyfree: a patched Linux 6.12, its tests and benchmarks, in a QEMU guest.
+#
+#   make run      build what is missing, boot, print the demo table
+#   make check    host tests, guest tests on the normal and debug kernels,
+#                 and the upstream mm selftests that passed on the baseline
+#
+# Other targets: kernel, kernel-debug, tree, patches, image, selftests, vm,
+# clean. Pass KSRC=/path/to/linux-6.12 to build from your own tree.
+
+SHELL := /bin/bash
+B     := build
+TREE  := $(B)/linux
+KHDR  := $(B)/kbuild-normal/usr/include
+BIN   := $(B)/bin
+VM    := scripts/vm
+
+CC      := gcc
+CFLAGS  := -O2 -g -Wall -Wextra -Wno-unused-parameter -static -pthread \
+           -isystem $(KHDR) -I testlib -I $(TREE)/tools/testing/selftests
+TESTLIB := testlib/testlib.c testlib/testlib.h
+
+BASELINE := $(patsubst tests/baseline/%.c,$(BIN)/baseline_%,$(wildcard tests/baseline/*.c))
+BENCH    := $(patsubst bench/%.c,$(BIN)/%,$(wildcard bench/*.c))
+PROGS    := $(BASELINE) $(BENCH)
+
+.PHONY: all run check deps tree kernel kernel-debug headers progs image \
+        selftests vm patches clean distclean
+
+all: kernel image
+
+deps:
+	@scripts/deps.sh
+
+tree: deps
+	@scripts/kernel-tree.sh prepare
+
+kernel: tree
+	@scripts/kernel-build.sh normal
+
+kernel-debug: tree
+	@scripts/kernel-build.sh debug
+
+headers: kernel
+	@$(MAKE) -s -C $(TREE) O=$(CURDIR)/$(B)/kbuild-normal headers >/dev/null
+
+$(BIN)/baseline_%: tests/baseline/%.c $(TESTLIB) | $(BIN)
+	$(CC) $(CFLAGS) -o $@ $< testlib/testlib.c
+
+$(BIN)/%: bench/%.c $(TESTLIB) | $(BIN)
+	$(CC) $(CFLAGS) -o $@ $< testlib/testlib.c
+
+$(BIN):
+	@mkdir -p $@
+
+progs: headers
+	@$(MAKE) -s --no-print-directory $(PROGS)
+
+image: progs
+	@cp guest/run-tests $(BIN)/run-tests
+	@scripts/mkimage.sh $(B)/guest-base.cpio.gz --base $(BIN)/:/lazyfree/bin/
+	@echo ">>> guest image: $(B)/guest-base.cpio.gz"
+
+selftests: headers
+	@scripts/selftests.sh build
+
+run: kernel image
+	@$(VM) -q -- tlbcost -n 2000
+
+check: kernel kernel-debug image selftests
+	@scripts/check.sh
+
+vm: kernel image
+	@$(VM) --shell
+
+patches:
+	@scripts/kernel-tree.sh export
+
+clean:
+	rm -rf $(BIN) $(B)/*.cpio.gz $(B)/selftests-mm
+
+distclean:
+	rm -rf $(B)

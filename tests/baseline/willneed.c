@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Baseline: MADV_WILLNEED on swapped-out anonymous memory starts the
+ * swap-in itself; the caller takes no fault, and later accesses find the
+ * pages in the swap cache (minor faults, no major ones).
+ */
+#define _GNU_SOURCE
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "testlib.h"
+
+#define NPAGES 256
+
+FIXTURE(zram) {
+	bool swap_ours;
+	char *p;
+};
+
+FIXTURE_SETUP(zram)
+{
+	if (!lf_swap_active()) {
+		if (lf_zram_swap_on("64M"))
+			SKIP(return, "no swap, and no zram device to make one");
+		self->swap_ours = true;
+	}
+	self->p = lf_map(NPAGES);
+	ASSERT_NE(MAP_FAILED, self->p);
+}
+
+FIXTURE_TEARDOWN(zram)
+{
+	if (self->p && self->p != MAP_FAILED)
+		munmap(self->p, NPAGES * lf_page());
+	if (self->swap_ours)
+		lf_zram_swap_off();
+}
+
+TEST_F(zram, pageout_moves_pages_to_swap)
+{
+	long long out0 = lf_vmstat("pswpout");
+
+	lf_fill(self->p, NPAGES, 21);
+	ASSERT_EQ(NPAGES, lf_resident(self->p, NPAGES * lf_page()));
+	ASSERT_EQ(0, madvise(self->p, NPAGES * lf_page(), MADV_PAGEOUT));
+	EXPECT_EQ(0, lf_resident(self->p, NPAGES * lf_page()));
+	EXPECT_GE(lf_vmstat("pswpout") - out0, NPAGES);
+}
+
+TEST_F(zram, willneed_swaps_in_without_fault)
+{
+	long long in0, min0, maj0, min1, maj1;
+	long resident = 0;
+
+	lf_fill(self->p, NPAGES, 22);
+	ASSERT_EQ(0, madvise(self->p, NPAGES * lf_page(), MADV_PAGEOUT));
+	ASSERT_EQ(0, lf_resident(self->p, NPAGES * lf_page()));
+
+	in0 = lf_vmstat("pswpin");
+	lf_faults(&min0, &maj0);
+	ASSERT_EQ(0, madvise(self->p, NPAGES * lf_page(), MADV_WILLNEED));
+	/* The reads are asynchronous: wait for them, up to 10 s. */
+	for (int i = 0; i < 1000; i++) {
+		resident = lf_resident(self->p, NPAGES * lf_page());
+		if (resident == NPAGES)
+			break;
+		usleep(10000);
+	}
+	lf_faults(&min1, &maj1);
+	EXPECT_EQ(NPAGES, resident);
+	EXPECT_GE(lf_vmstat("pswpin") - in0, NPAGES);
+	EXPECT_EQ(0, min1 - min0);
+	EXPECT_EQ(0, maj1 - maj0);
+
+	/* Touching them now finds them in the swap cache: no major fault. */
+	for (size_t i = 0; i < NPAGES; i++)
+		ASSERT_TRUE(lf_page_has_tag(self->p + i * lf_page(), 22, i));
+	lf_faults(NULL, &maj1);
+	EXPECT_EQ(0, maj1 - maj0);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,9 @@
+#!/bin/bash
+# The shared test helpers, on the host: counters parse, tags round-trip.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+gcc -O2 -Wall -Wextra -pthread -I "$top/testlib" -o "$tmp/t" \
+	"$top/tests/host/testlib_test.c" "$top/testlib/testlib.c"
+"$tmp/t"
