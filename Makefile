@@ -16,7 +16,7 @@ VM    := scripts/vm
 
 CC      := gcc
 CFLAGS  := -O2 -g -Wall -Wextra -Wno-unused-parameter -static -pthread \
-           -isystem $(KHDR) -I testlib -I $(TREE)/tools/testing/selftests
+           -isystem $(KHDR) -I testlib -isystem $(TREE)/tools/testing/selftests
 TESTLIB := testlib/testlib.c testlib/testlib.h
 
 BASELINE := $(patsubst tests/baseline/%.c,$(BIN)/baseline_%,$(wildcard tests/baseline/*.c))

@@ -14,6 +14,7 @@
 #include "testlib.h"
 
 #define NPAGES 4096	/* 16 MiB */
+#define LRU_BATCH 31	/* PAGEVEC_SIZE: folios a CPU may hold back */
 
 FIXTURE(memcg) {
 	char path[256];
@@ -68,7 +69,8 @@ TEST_F(memcg, free_keeps_contents_without_pressure)
 
 	lf_fill(self->p, NPAGES, 11);
 	ASSERT_EQ(0, madvise(self->p, NPAGES * lf_page(), MADV_FREE));
-	EXPECT_GE(lf_vmstat("pglazyfree") - lazy0, NPAGES);
+	/* Counted as the per-CPU LRU batch drains: up to one batch late. */
+	EXPECT_GE(lf_vmstat("pglazyfree") - lazy0, NPAGES - LRU_BATCH);
 	lf_faults(&min0, NULL);
 	count_pages(self->p, 11, &intact, &zero);
 	lf_faults(&min1, NULL);

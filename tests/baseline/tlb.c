@@ -59,8 +59,12 @@ TEST_F(busy, every_call_shoots_down_every_busy_sibling)
 		ASSERT_EQ(0, madvise(self->p, NPAGES * lf_page(), variant->advice));
 	}
 	ASSERT_GT(lf_tlb_shootdowns(after, LF_MAX_CPUS), n);
+	/*
+	 * A sibling that is briefly switched out (a kworker, the timer) is
+	 * in lazy TLB mode and is skipped; allow 10% of calls for that.
+	 */
 	for (int c = 1; c <= n; c++)
-		EXPECT_GE(after[c] - before[c], CALLS);
+		EXPECT_GE(after[c] - before[c], CALLS * 9 / 10);
 	sib = lf_sum(after, 1, n) - lf_sum(before, 1, n);
 	TH_LOG("%s, %d busy sibling(s): %.2f shootdowns per call",
 	       variant->advice == MADV_DONTNEED ? "DONTNEED" : "FREE", n,
