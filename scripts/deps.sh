@@ -6,7 +6,7 @@ set -eu
 
 PKGS="gcc make git flex bison bc libelf-dev libssl-dev cpio xz-utils kmod
       qemu-system-x86 busybox-static linux-source-6.12 ccache rsync
-      python3 libnuma-dev ${LF_EXTRA_PKGS:-}"
+      python3 libnuma-dev libcap-dev ${LF_EXTRA_PKGS:-}"
 
 missing=""
 for p in $PKGS; do
@@ -19,7 +19,14 @@ echo ">>> installing Debian packages:$missing"
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q >/dev/null
+log=$(mktemp)
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -q --no-install-recommends $missing >/dev/null
+if ! { $SUDO apt-get update -q && \
+       $SUDO apt-get install -y -q --no-install-recommends $missing; } >"$log" 2>&1; then
+	tail -n 30 "$log" >&2
+	rm -f "$log"
+	echo "error: apt-get could not install:$missing" >&2
+	exit 1
+fi
+rm -f "$log"
 echo ">>> packages installed"
