@@ -24,7 +24,7 @@ BENCH    := $(patsubst bench/%.c,$(BIN)/%,$(wildcard bench/*.c))
 PROGS    := $(BASELINE) $(BENCH)
 
 .PHONY: all run check deps tree kernel kernel-debug headers progs image \
-        selftests vm patches clean distclean
+        selftests selftests-baseline vm patches clean distclean
 
 all: kernel image
 
@@ -62,6 +62,10 @@ image: progs
 
 selftests: headers
 	@scripts/selftests.sh build
+
+# Rewrite tests/mm-selftests.pass; run on the unpatched kernel only.
+selftests-baseline: kernel image selftests
+	@scripts/selftests.sh baseline
 
 run: kernel image
 	@$(VM) -q -- tlbcost -n 2000

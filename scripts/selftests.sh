@@ -4,6 +4,7 @@
 #   selftests.sh build      build them statically (make -k: several do not
 #                           build in 6.12) and pack them as an initramfs
 #   selftests.sh programs   print the guest paths of those built
+#   selftests.sh baseline   run them all and rewrite tests/mm-selftests.pass
 #
 # tests/mm-selftests.pass lists those that passed on the unpatched kernel;
 # make check runs exactly these and fails if any of them fails.
@@ -39,6 +40,21 @@ build)
 	"$top/scripts/mkimage.sh" "$top/build/selftests-mm.cpio.gz" "$out/:/selftests/mm/"
 	echo "$want" >"$stamp"
 	;;
+baseline)
+	# Run every program built (transhuge-stress loops forever by design)
+	# on the normal kernel and write the list of those that pass. Run it
+	# on the unpatched kernel: the list is what the series must keep.
+	mapfile -t progs < <(programs | grep -v '/transhuge-stress$')
+	"$top/scripts/vm" -t 3600 -i "$top/build/selftests-mm.cpio.gz" -- \
+		run-tests -t 60 "${progs[@]}" >"$out.baseline.out" || true
+	{
+		sed -n '1,/^$/p' "$top/tests/mm-selftests.pass" | grep '^#'
+		grep '^### result pass ' "$out.baseline.out" | awk '{ print $4 }'
+	} >"$top/tests/mm-selftests.pass.new"
+	mv "$top/tests/mm-selftests.pass.new" "$top/tests/mm-selftests.pass"
+	echo ">>> $(grep -vc '^#' "$top/tests/mm-selftests.pass") programs pass;" \
+	     "wrote tests/mm-selftests.pass"
+	;;
 programs) programs ;;
-*) echo "usage: $0 build|programs" >&2; exit 2 ;;
+*) echo "usage: $0 build|programs|baseline" >&2; exit 2 ;;
 esac
