@@ -21,7 +21,8 @@ TESTLIB := testlib/testlib.c testlib/testlib.h
 
 BASELINE := $(patsubst tests/baseline/%.c,$(BIN)/baseline_%,$(wildcard tests/baseline/*.c))
 BENCH    := $(patsubst bench/%.c,$(BIN)/%,$(wildcard bench/*.c))
-PROGS    := $(BASELINE) $(BENCH)
+LIBTESTS := $(patsubst lib/test/%.c,$(BIN)/lf-test-%,$(wildcard lib/test/*.c))
+PROGS    := $(BASELINE) $(BENCH) $(LIBTESTS)
 
 .PHONY: all run check deps tree kernel kernel-debug headers progs image \
         selftests selftests-baseline vm patches clean distclean
@@ -48,6 +49,9 @@ $(BIN)/baseline_%: tests/baseline/%.c $(TESTLIB) | $(BIN)
 
 $(BIN)/%: bench/%.c $(TESTLIB) | $(BIN)
 	$(CC) $(CFLAGS) -o $@ $< testlib/testlib.c
+
+$(BIN)/lf-test-%: lib/test/%.c lib/test/test.h lib/lazyfree.c lib/lazyfree.h | $(BIN)
+	$(CC) $(CFLAGS) -I lib -o $@ $< lib/lazyfree.c
 
 $(BIN):
 	@mkdir -p $@

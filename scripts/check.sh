@@ -27,17 +27,24 @@ result() {	# pass|fail|skip NAME
 	esac
 }
 
-# Tally the TAP lines of kselftest-harness programs run by run-tests, and
-# count a program that failed without a failing TAP line (a crash) as one.
+# Tally the output of run-tests: the TAP lines of kselftest-harness programs,
+# one result for a program that prints none, and a program that failed
+# without a failing TAP line (a crash) as one failure.
 tally_tap() {	# SUITE OUTPUT
-	local suite=$1 out=$2 prog="" bad=0 line
+	local suite=$1 out=$2 prog="" bad=0 tap=0 line r
 	while IFS= read -r line; do
 		case "$line" in
-		"### run "*) prog=${line#\#\#\# run }; bad=0 ;;
-		"not ok "*) result fail "$suite/$prog: ${line#not ok }"; bad=1 ;;
-		"ok "*"# SKIP"*) result skip "$prog" ;;
-		"ok "*) result pass "$prog" ;;
-		"### result fail "*) [ $bad -eq 1 ] || result fail "$suite/$prog (crashed)" ;;
+		"### run "*) prog=${line#\#\#\# run }; bad=0 tap=0 ;;
+		"not ok "*) result fail "$suite/$prog: ${line#not ok }"; bad=1 tap=1 ;;
+		"ok "*"# SKIP"*) result skip "$prog"; tap=1 ;;
+		"ok "*) result pass "$prog"; tap=1 ;;
+		"### result "*)
+			r=${line#\#\#\# result }; r=${r%% *}
+			if [ $tap -eq 0 ]; then
+				result "$r" "$suite/$prog"
+			elif [ "$r" = fail ] && [ $bad -eq 0 ]; then
+				result fail "$suite/$prog (crashed)"
+			fi ;;
 		esac
 	done < <(tr -d '\r' <"$out")
 }
@@ -100,11 +107,16 @@ else
 	result fail "vm/kernel_crash_fails_the_run (rc=$rc)"
 fi
 
-baseline=$(cd build/bin && ls baseline_* | sed 's|^|/lazyfree/bin/|')
+# The guest suites: the baseline tests, then liblazyfree's tests on the path
+# the kernel offers and forced onto the fallback.
+suites=$(cd build/bin && ls baseline_* | sed 's|^|/lazyfree/bin/|' | tr '\n' ' ')
+libtests=$(cd build/bin && ls lf-test-* | sed 's|^|/lazyfree/bin/|' | tr '\n' ' ')
 for k in normal debug; do
-	# shellcheck disable=SC2086
-	guest "baseline-$k" -k "$k" -t 1500 -- run-tests $baseline
-	tally_tap "$k" "$res/baseline-$k.out"
+	guest "guest-$k" -k "$k" -t 1500 \
+		-c "run-tests $suites" \
+		-c "run-tests $libtests" \
+		-c "LIBLAZYFREE_FALLBACK=1 run-tests $libtests"
+	tally_tap "$k" "$res/guest-$k.out"
 done
 
 mapfile -t mm < <(grep -v -e '^#' -e '^$' tests/mm-selftests.pass 2>/dev/null)
