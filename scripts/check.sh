@@ -4,7 +4,8 @@
 #  1. host tests (tests/host): the scripts and helpers, no VM
 #  2. the harness itself in the guest: a user's program, exit status, a
 #     kernel crash failing the run
-#  3. guest tests on the normal kernel, then on the debug kernel
+#  3. guest tests (baseline, liblazyfree, the lazyfree selftest) on the
+#     normal kernel, then on the debug kernel
 #  4. upstream mm selftests listed in tests/mm-selftests.pass, normal kernel
 #
 # A guest run whose kernel printed a warning fails even if its tests passed.
@@ -108,14 +109,20 @@ else
 fi
 
 # The guest suites: the baseline tests, then liblazyfree's tests on the path
-# the kernel offers and forced onto the fallback.
+# the kernel offers and forced onto the fallback, then the kernel selftest.
 suites=$(cd build/bin && ls baseline_* | sed 's|^|/lazyfree/bin/|' | tr '\n' ' ')
 libtests=$(cd build/bin && ls lf-test-* | sed 's|^|/lazyfree/bin/|' | tr '\n' ' ')
+# The series' own selftest runs on both kernels too, once the series has it.
+own=()
+if [ -x build/selftests-mm/lazyfree ]; then
+	own=(-i build/selftests-mm.cpio.gz -c "run-tests /selftests/mm/lazyfree")
+fi
 for k in normal debug; do
 	guest "guest-$k" -k "$k" -t 1500 \
 		-c "run-tests $suites" \
 		-c "run-tests $libtests" \
-		-c "LIBLAZYFREE_FALLBACK=1 run-tests $libtests"
+		-c "LIBLAZYFREE_FALLBACK=1 run-tests $libtests" \
+		"${own[@]}"
 	tally_tap "$k" "$res/guest-$k.out"
 done
 
