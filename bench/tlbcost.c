@@ -23,15 +23,23 @@
 
 #include "testlib.h"
 
+#ifndef MADV_LAZYFREE
+#define MADV_LAZYFREE	104
+#define MADV_REUSE	105
+#endif
+
 struct mode {
 	const char *name;
 	int advice;		/* -1: never give back */
+	int reuse;		/* -1: take back by touching */
 };
 
 static const struct mode modes[] = {
-	{ "none", -1 },
-	{ "dontneed", MADV_DONTNEED },
-	{ "free", MADV_FREE },
+	{ "none", -1, -1 },
+	{ "dontneed", MADV_DONTNEED, -1 },
+	{ "free", MADV_FREE, -1 },
+	{ "lazyfree+reuse", MADV_LAZYFREE, MADV_REUSE },
+	{ "lazyfree+fault", MADV_LAZYFREE, -1 },
 };
 
 #define NMODES (sizeof(modes) / sizeof(modes[0]))
@@ -59,6 +67,9 @@ static int run(const struct mode *m, char *p, size_t k, int cycles,
 		for (size_t j = 0; j < k; j++)
 			p[j * lf_page()] = (char)i;
 		if (m->advice >= 0 && madvise(p, k * lf_page(), m->advice))
+			return -1;
+		/* MADV_REUSE returns the number of pages discarded. */
+		if (m->reuse >= 0 && madvise(p, k * lf_page(), m->reuse) < 0)
 			return -1;
 	}
 	r->ns = (double)(lf_now_ns() - start) / cycles;
@@ -124,7 +135,7 @@ int main(int argc, char **argv)
 		       "faults_per_cycle,ns_per_cycle,time_vs_none\n");
 	else
 		printf("tlbcost: %d CPUs, %zu pages written per cycle, %d cycles\n"
-		       "%-10s %8s %18s %14s %10s\n", lf_ncpus(), k, cycles,
+		       "%-15s %8s %18s %14s %10s\n", lf_ncpus(), k, cycles,
 		       "mode", "siblings", "shootdowns/cycle", "faults/cycle",
 		       "time/none");
 	for (int s = 0; s < nsibs; s++) {
@@ -158,7 +169,7 @@ int main(int argc, char **argv)
 				       modes[i].name, sibs[s], k, cycles,
 				       r.shootdowns, r.faults, r.ns, r.ns / none.ns);
 			else
-				printf("%-10s %8d %18.2f %14.2f %10.2f\n",
+				printf("%-15s %8d %18.2f %14.2f %10.2f\n",
 				       modes[i].name, sibs[s], r.shootdowns,
 				       r.faults, r.ns / none.ns);
 		}
