@@ -117,8 +117,9 @@ own=()
 if [ -x build/selftests-mm/lazyfree ]; then
 	own=(-i build/selftests-mm.cpio.gz -c "run-tests /selftests/mm/lazyfree")
 fi
+# Two NUMA nodes, so that the selftest can move pages between them.
 for k in normal debug; do
-	guest "guest-$k" -k "$k" -t 1500 \
+	guest "guest-$k" -k "$k" -n 2 -t 1500 \
 		-c "run-tests $suites" \
 		-c "run-tests $libtests" \
 		-c "LIBLAZYFREE_FALLBACK=1 run-tests $libtests" \
