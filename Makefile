@@ -4,8 +4,8 @@
 #   make check    host tests, guest tests on the normal and debug kernels,
 #                 and the upstream mm selftests that passed on the baseline
 #
-# Other targets: kernel, kernel-debug, tree, patches, image, selftests, vm,
-# clean. Pass KSRC=/path/to/linux-6.12 to build from your own tree.
+# Other targets: kernel, kernel-debug, tree, patches, series-build, image,
+# selftests, vm, clean. Pass KSRC=/path/to/linux-6.12 to build from your own tree.
 
 SHELL := /bin/bash
 B     := build
@@ -25,7 +25,7 @@ LIBTESTS := $(patsubst lib/test/%.c,$(BIN)/lf-test-%,$(wildcard lib/test/*.c))
 PROGS    := $(BASELINE) $(BENCH) $(LIBTESTS)
 
 .PHONY: all run check deps tree kernel kernel-debug headers progs image \
-        selftests selftests-baseline vm patches clean distclean
+        selftests selftests-baseline vm patches series-build clean distclean
 
 all: kernel image
 
@@ -82,6 +82,10 @@ vm: kernel image
 
 patches:
 	@scripts/kernel-tree.sh export
+
+# Build the normal kernel at every patch of the series (bisectability).
+series-build: kernel
+	@scripts/series-build.sh
 
 clean:
 	rm -rf $(BIN) $(B)/*.cpio.gz $(B)/selftests-mm
