@@ -21,13 +21,8 @@ esac
 [ -f "$tree/Makefile" ] || { echo "error: no kernel tree at $tree" >&2; exit 1; }
 mkdir -p "$out"
 
-export KBUILD_BUILD_USER=lazyfree KBUILD_BUILD_HOST=guest
-export KBUILD_BUILD_TIMESTAMP="2000-01-01"
-mk=(make -s -C "$tree" O="$out" ARCH=x86_64 -j"$(nproc)")
-if command -v ccache >/dev/null; then
-	mk+=(CC="ccache gcc")
-	export CCACHE_BASEDIR=$top CCACHE_NOHASHDIR=1 CCACHE_SLOPPINESS=time_macros
-fi
+. "$top/scripts/kbuild-env.sh"
+kbuild_make "$tree" "$out"
 
 want=$(cat "${frags[@]}" | sha256sum | cut -d' ' -f1)
 if [ ! -f "$out/.config" ] || [ "$(cat "$out/.lazyfree-config" 2>/dev/null)" != "$want" ]; then

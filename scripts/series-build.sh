@@ -25,13 +25,8 @@ fi
 mkdir -p "$out"
 cp "$top/build/kbuild-normal/.config" "$out/.config"
 
-export KBUILD_BUILD_USER=lazyfree KBUILD_BUILD_HOST=guest
-export KBUILD_BUILD_TIMESTAMP="2000-01-01"
-mk=(make -s -C "$wt" O="$out" ARCH=x86_64 -j"$(nproc)")
-if command -v ccache >/dev/null; then
-	mk+=(CC="ccache gcc")
-	export CCACHE_BASEDIR=$top CCACHE_NOHASHDIR=1 CCACHE_SLOPPINESS=time_macros
-fi
+. "$top/scripts/kbuild-env.sh"
+kbuild_make "$wt" "$out"
 
 n=0
 for c in $(g rev-list --reverse lazyfree-base..HEAD); do
