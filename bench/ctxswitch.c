@@ -30,11 +30,6 @@
 
 #include "testlib.h"
 
-#ifndef MADV_LAZYFREE
-#define MADV_LAZYFREE	104
-#define MADV_REUSE	105
-#endif
-
 enum { PLAIN, LAZYFREE, CHURN, NMODES };
 static const char *const names[NMODES] = { "plain", "lazyfree", "churn" };
 

@@ -23,11 +23,6 @@
 
 #include "testlib.h"
 
-#ifndef MADV_LAZYFREE
-#define MADV_LAZYFREE	104
-#define MADV_REUSE	105
-#endif
-
 struct mode {
 	const char *name;
 	int advice;		/* -1: never give back */

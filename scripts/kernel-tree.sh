@@ -5,6 +5,7 @@
 #   kernel-tree.sh prepare   create or refresh build/linux from the series
 #   kernel-tree.sh export    write the commits above the base back as the series
 #   kernel-tree.sh version   print what the base is
+#   kernel-tree.sh list      print the patches of the series, in order
 #
 # The base is Debian's linux-source-6.12 package, or the tree named by KSRC.
 # Developers edit and commit in build/linux, then run "make patches".
@@ -156,5 +157,6 @@ case "${1:-}" in
 prepare) prepare ;;
 export) export_series ;;
 version) base_id ;;
-*) echo "usage: $0 prepare|export|version" >&2; exit 2 ;;
+list) series_patches ;;
+*) echo "usage: $0 prepare|export|version|list" >&2; exit 2 ;;
 esac

@@ -13,6 +13,12 @@
 
 #define LF_MAX_CPUS 64
 
+/* The series' advice values, for programs built on older headers. */
+#ifndef MADV_LAZYFREE
+#define MADV_LAZYFREE	104
+#define MADV_REUSE	105
+#endif
+
 /* A /proc/vmstat counter, or -1 if the kernel does not have it. */
 long long lf_vmstat(const char *name);
 
