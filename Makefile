@@ -22,9 +22,10 @@ TESTLIB := testlib/testlib.c testlib/testlib.h
 BASELINE := $(patsubst tests/baseline/%.c,$(BIN)/baseline_%,$(wildcard tests/baseline/*.c))
 BENCH    := $(patsubst bench/%.c,$(BIN)/%,$(wildcard bench/*.c))
 LIBTESTS := $(patsubst lib/test/%.c,$(BIN)/lf-test-%,$(wildcard lib/test/*.c))
-PROGS    := $(BASELINE) $(BENCH) $(LIBTESTS)
+FUZZ     := $(BIN)/lffuzz
+PROGS    := $(BASELINE) $(BENCH) $(LIBTESTS) $(FUZZ)
 
-.PHONY: all run check deps tree kernel kernel-debug headers progs image \
+.PHONY: all run check fuzz deps tree kernel kernel-debug headers progs image \
         selftests selftests-baseline vm patches series-build clean distclean
 
 all: kernel image
@@ -48,6 +49,9 @@ $(BIN)/baseline_%: tests/baseline/%.c $(TESTLIB) | $(BIN)
 	$(CC) $(CFLAGS) -o $@ $< testlib/testlib.c
 
 $(BIN)/%: bench/%.c $(TESTLIB) | $(BIN)
+	$(CC) $(CFLAGS) -o $@ $< testlib/testlib.c
+
+$(FUZZ): tests/fuzz/lffuzz.c $(TESTLIB) | $(BIN)
 	$(CC) $(CFLAGS) -o $@ $< testlib/testlib.c
 
 $(BIN)/lf-test-%: lib/test/%.c lib/test/test.h lib/lazyfree.c lib/lazyfree.h | $(BIN)
@@ -79,6 +83,13 @@ check: kernel kernel-debug image selftests
 
 vm: kernel image
 	@$(VM) --shell
+
+# The fuzzer, as long as asked: make fuzz [DURATION=600] [SEED=n] [KERNEL=debug]
+DURATION ?= 300
+SEED    ?= $(shell date +%s)
+KERNEL  ?= normal
+fuzz: kernel $(if $(filter debug,$(KERNEL)),kernel-debug) image
+	@$(VM) -q -k $(KERNEL) -t $$(( $(DURATION) + 300 )) -- lffuzz -T $(DURATION) -s $(SEED)
 
 patches:
 	@scripts/kernel-tree.sh export

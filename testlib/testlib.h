@@ -18,6 +18,9 @@
 #define MADV_LAZYFREE	104
 #define MADV_REUSE	105
 #endif
+#ifndef MADV_LAZYFREE_STRICT
+#define MADV_LAZYFREE_STRICT	106
+#endif
 
 /* A /proc/vmstat counter, or -1 if the kernel does not have it. */
 long long lf_vmstat(const char *name);

@@ -1,0 +1,664 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lffuzz: random operations on lazily freed memory, checked against a model.
+ *
+ *   lffuzz [-s SEED] [-n OPS] [-T SECONDS] [-p PROCS] [-t THREADS] [-v]
+ *
+ * PROCS processes of THREADS threads each run random sequences of mmap
+ * (MAP_FIXED replacement, which unmaps), mremap, mprotect, fork, reads,
+ * writes and madvise (LAZYFREE, LAZYFREE_STRICT, REUSE, DONTNEED, FREE) over
+ * slots of SLOT_PAGES pages, while the parent squeezes their memory cgroup
+ * (memory.reclaim) so that the kernel discards lazily freed pages under
+ * them. Every outcome is checked against a model of each page:
+ *
+ *  - contents survive unless the page was lazily freed (or MADV_FREEd) and
+ *    reclaim discarded it; a discarded page reads zero, or raises SIGBUS in
+ *    the strict mode until MADV_REUSE;
+ *  - MADV_REUSE returns exactly the number of pages it found discarded;
+ *  - no page ever shows a value written by another process: each process
+ *    writes values tagged with its number.
+ *
+ * The rules the model follows are the interface's: the thread that made a
+ * page lazily free (the newest MADV_LAZYFREE over it) accesses it exactly;
+ * other threads only peek at it, and what a peek sees (the old contents or
+ * zero) makes the page's state uncertain until the next MADV_REUSE.
+ *
+ * Each thread's sequence of operations follows from the seed; the
+ * interleaving of threads and reclaim does not. A failure prints the seed
+ * and the failing thread's last operations. Exit status: 0 all checks
+ * passed, 1 a check failed, 4 the kernel has no MADV_LAZYFREE.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "testlib.h"
+
+#define SLOTS		24
+#define SLOT_PAGES	16
+#define MAX_THREADS	8
+#define TRACE_LEN	48
+
+/* Where a page's value lives: three words, so that a torn page shows. */
+#define NWORDS		3
+static const size_t word_off[NWORDS] = { 0, 2048, 4088 };
+
+enum state {
+	PRESENT,	/* holds val (0: never written, or zapped) */
+	LAZY,		/* lazily freed by owner: val, or discarded */
+	DISCARDED,	/* lazily freed and known discarded */
+};
+
+struct page_model {
+	uint64_t val;
+	uint8_t state;
+	bool strict;		/* mode of the newest MADV_LAZYFREE */
+	bool uncertain;		/* may read 0 and count as lost, or not */
+	int8_t owner;		/* thread of the newest MADV_LAZYFREE */
+};
+
+struct slot {
+	pthread_mutex_t lock;
+	char *base;		/* reserved: two halves of SLOT_PAGES pages */
+	int half;		/* the half that is mapped read-write */
+	struct page_model pg[SLOT_PAGES];
+};
+
+static struct {
+	uint64_t seed;
+	long ops;
+	int seconds;
+	int procs;
+	int threads;
+	bool verbose;
+} opt = { .seed = 1, .ops = 2000, .procs = 3, .threads = 3 };
+
+static size_t psz;
+static struct slot slots[SLOTS];
+static int proc_id;
+static volatile int stop;
+static time_t deadline;
+
+/* Per thread: its random state, its trace, its SIGBUS landing. */
+struct thread {
+	int id;
+	uint64_t rng;
+	long done;
+	char trace[TRACE_LEN][96];
+	long ntrace;
+	sigjmp_buf jmp;
+	volatile int armed;
+};
+static __thread struct thread *self;
+
+static uint64_t next_rand(uint64_t *s)
+{
+	/* splitmix64 */
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static unsigned int rnd(unsigned int n)
+{
+	return next_rand(&self->rng) % n;
+}
+
+static void trace(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(self->trace[self->ntrace % TRACE_LEN], sizeof(self->trace[0]),
+		  fmt, ap);
+	va_end(ap);
+	self->ntrace++;
+}
+
+static void dump_trace(void)
+{
+	long first = self->ntrace > TRACE_LEN ? self->ntrace - TRACE_LEN : 0;
+
+	fprintf(stderr, "lffuzz: seed %llu, process %d, thread %d, op %ld; last operations:\n",
+		(unsigned long long)opt.seed, proc_id, self->id, self->done);
+	for (long i = first; i < self->ntrace; i++)
+		fprintf(stderr, "  %6ld %s\n", i, self->trace[i % TRACE_LEN]);
+}
+
+static void __attribute__((noreturn, format(printf, 1, 2))) fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "lffuzz: FAIL: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+	dump_trace();
+	fflush(stderr);
+	_exit(1);
+}
+
+static void on_fault(int sig, siginfo_t *si, void *uc)
+{
+	if (self && self->armed && sig == SIGBUS) {
+		self->armed = 0;
+		siglongjmp(self->jmp, 1);
+	}
+	if (self)
+		fail("unexpected signal %d at %p", sig, si->si_addr);
+	_exit(1);
+}
+
+static char *page_addr(struct slot *s, int i)
+{
+	return s->base + ((size_t)s->half * SLOT_PAGES + i) * psz;
+}
+
+/* Read a page's words; false on SIGBUS. */
+static bool load(char *pg, uint64_t w[NWORDS])
+{
+	if (sigsetjmp(self->jmp, 0))
+		return false;
+	self->armed = 1;
+	for (int k = 0; k < NWORDS; k++)
+		w[k] = *(volatile uint64_t *)(pg + word_off[k]);
+	self->armed = 0;
+	return true;
+}
+
+/* Write a page's words; false on SIGBUS (nothing was written). */
+static bool store(char *pg, uint64_t v)
+{
+	if (sigsetjmp(self->jmp, 0))
+		return false;
+	self->armed = 1;
+	for (int k = 0; k < NWORDS; k++)
+		*(volatile uint64_t *)(pg + word_off[k]) = v;
+	self->armed = 0;
+	return true;
+}
+
+static uint64_t tag_of(uint64_t v)
+{
+	return v >> 56;
+}
+
+/* A value no other process writes: tagged with this process's number. */
+static uint64_t new_value(int slot, int i)
+{
+	return ((uint64_t)(proc_id + 1) << 56) | ((uint64_t)slot << 48) |
+	       ((uint64_t)i << 40) | (next_rand(&self->rng) & 0xffffffffffULL);
+}
+
+static void check_word(int slot, int i, uint64_t w, uint64_t want, bool zero_ok)
+{
+	if (w && tag_of(w) != (uint64_t)proc_id + 1)
+		fail("slot %d page %d shows %#llx, written by process %llu",
+		     slot, i, (unsigned long long)w,
+		     (unsigned long long)tag_of(w) - 1);
+	if (w != want && !(zero_ok && w == 0))
+		fail("slot %d page %d reads %#llx, want %#llx%s", slot, i,
+		     (unsigned long long)w, (unsigned long long)want,
+		     zero_ok ? " or 0" : "");
+}
+
+/* The owner reads page i: exact. */
+static void op_read(struct slot *s, int slot, int i)
+{
+	struct page_model *m = &s->pg[i];
+	uint64_t w[NWORDS];
+
+	if (!load(page_addr(s, i), w)) {
+		if (!m->strict || m->state == PRESENT)
+			fail("slot %d page %d: SIGBUS on read, state %d strict %d",
+			     slot, i, m->state, m->strict);
+		m->state = DISCARDED;	/* known lost; MADV_REUSE counts it */
+		return;
+	}
+	bool zero_ok = m->state != PRESENT || m->uncertain;
+
+	if (m->state == DISCARDED && m->strict)
+		fail("slot %d page %d: strict discarded page read without SIGBUS",
+		     slot, i);
+	for (int k = 0; k < NWORDS; k++)
+		check_word(slot, i, w[k], m->val, zero_ok);
+	if (w[0] != w[1] || w[1] != w[2])
+		fail("slot %d page %d torn: %#llx %#llx %#llx", slot, i,
+		     (unsigned long long)w[0], (unsigned long long)w[1],
+		     (unsigned long long)w[2]);
+	/* The fault took the page back, with its contents or as zeros. */
+	m->val = w[0];
+	m->state = PRESENT;
+	m->uncertain = false;
+}
+
+/* Another thread's lazily freed page: look, without taking it back. */
+static void op_peek(struct slot *s, int slot, int i)
+{
+	struct page_model *m = &s->pg[i];
+	uint64_t w[NWORDS];
+
+	if (!load(page_addr(s, i), w)) {
+		if (!m->strict || m->state == PRESENT)
+			fail("slot %d page %d: SIGBUS on peek, state %d strict %d",
+			     slot, i, m->state, m->strict);
+		m->state = DISCARDED;
+		return;
+	}
+	for (int k = 0; k < NWORDS; k++)
+		check_word(slot, i, w[k], m->val, true);
+	/* A fault took it back, or a stale translation did not. */
+	m->uncertain = true;
+}
+
+static void op_write(struct slot *s, int slot, int i)
+{
+	struct page_model *m = &s->pg[i];
+	uint64_t v = new_value(slot, i);
+
+	if (!store(page_addr(s, i), v)) {
+		if (!m->strict || m->state == PRESENT)
+			fail("slot %d page %d: SIGBUS on write, state %d strict %d",
+			     slot, i, m->state, m->strict);
+		m->state = DISCARDED;
+		return;
+	}
+	if (m->state == DISCARDED && m->strict)
+		fail("slot %d page %d: strict discarded page written without SIGBUS",
+		     slot, i);
+	m->val = v;
+	m->state = PRESENT;
+	m->uncertain = false;
+}
+
+static bool owned(struct page_model *m)
+{
+	return m->state == PRESENT || m->owner == self->id;
+}
+
+/*
+ * MADV_REUSE over [a, b): the count must lie between the pages certainly
+ * lost and those plus the uncertain ones; then every page reads its value
+ * or zero, and is present again.
+ */
+static void check_reuse(struct slot *s, int slot, int a, int b, long n,
+			const char *who)
+{
+	long lo = 0, hi = 0;
+
+	for (int i = a; i < b; i++) {
+		struct page_model *m = &s->pg[i];
+		uint64_t w[NWORDS];
+
+		if (!load(page_addr(s, i), w))
+			fail("%s: slot %d page %d raises SIGBUS after MADV_REUSE",
+			     who, slot, i);
+		bool zero_ok = m->state != PRESENT || m->uncertain;
+
+		for (int k = 0; k < NWORDS; k++)
+			check_word(slot, i, w[k], m->val, zero_ok);
+		if (w[0] != w[1] || w[1] != w[2])
+			fail("%s: slot %d page %d torn after MADV_REUSE", who,
+			     slot, i);
+		if (m->state == DISCARDED && w[0])
+			fail("%s: slot %d page %d known discarded, reads %#llx",
+			     who, slot, i, (unsigned long long)w[0]);
+		if (m->uncertain) {
+			hi++;
+		} else if (m->state != PRESENT && m->val && !w[0]) {
+			lo++;
+			hi++;
+		} else if (m->state == DISCARDED) {
+			lo++;
+			hi++;
+		}
+		m->val = w[0];
+		m->state = PRESENT;
+		m->uncertain = false;
+	}
+	if (n < lo || n > hi)
+		fail("%s: MADV_REUSE of slot %d pages %d-%d returned %ld, want %ld..%ld",
+		     who, slot, a, b - 1, n, lo, hi);
+}
+
+static void op_reuse(struct slot *s, int slot, int a, int b)
+{
+	long n = madvise(page_addr(s, a), (b - a) * psz, MADV_REUSE);
+
+	if (n < 0)
+		fail("MADV_REUSE: %s", strerror(errno));
+	check_reuse(s, slot, a, b, n, "reuse");
+}
+
+static void op_lazyfree(struct slot *s, int slot, int a, int b, bool strict)
+{
+	if (madvise(page_addr(s, a), (b - a) * psz,
+		    strict ? MADV_LAZYFREE_STRICT : MADV_LAZYFREE))
+		fail("MADV_LAZYFREE%s: %s", strict ? "_STRICT" : "",
+		     strerror(errno));
+	for (int i = a; i < b; i++) {
+		struct page_model *m = &s->pg[i];
+
+		if (m->state == PRESENT)
+			m->state = LAZY;
+		m->strict = strict;
+		m->owner = self->id;
+	}
+}
+
+static void op_dontneed(struct slot *s, int slot, int a, int b)
+{
+	if (madvise(page_addr(s, a), (b - a) * psz, MADV_DONTNEED))
+		fail("MADV_DONTNEED: %s", strerror(errno));
+	for (int i = a; i < b; i++)
+		s->pg[i] = (struct page_model){ .state = PRESENT };
+}
+
+static void op_free(struct slot *s, int slot, int a, int b)
+{
+	if (madvise(page_addr(s, a), (b - a) * psz, MADV_FREE))
+		fail("MADV_FREE: %s", strerror(errno));
+	/* Present pages may be discarded, uncounted; the others stay. */
+	for (int i = a; i < b; i++)
+		if (s->pg[i].state == PRESENT && s->pg[i].val)
+			s->pg[i].uncertain = true;
+}
+
+/* Replace the slot's mapping with a fresh one: an munmap under it. */
+static void op_remap_fresh(struct slot *s, int slot)
+{
+	if (mmap(page_addr(s, 0), SLOT_PAGES * psz, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
+		fail("mmap MAP_FIXED: %s", strerror(errno));
+	madvise(page_addr(s, 0), SLOT_PAGES * psz, MADV_NOHUGEPAGE);
+	memset(s->pg, 0, sizeof(s->pg));
+}
+
+/* Move the slot to its other half; the entries move with the pages. */
+static void op_mremap(struct slot *s, int slot)
+{
+	char *from = page_addr(s, 0);
+	char *to = s->base + (size_t)(1 - s->half) * SLOT_PAGES * psz;
+
+	if (mremap(from, SLOT_PAGES * psz, SLOT_PAGES * psz,
+		   MREMAP_MAYMOVE | MREMAP_FIXED, to) != to)
+		fail("mremap: %s", strerror(errno));
+	s->half = 1 - s->half;
+	/* Never leave a hole another thread's mmap could land in. */
+	if (mmap(from, SLOT_PAGES * psz, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE,
+		 -1, 0) == MAP_FAILED)
+		fail("mmap PROT_NONE: %s", strerror(errno));
+}
+
+static void op_mprotect(struct slot *s, int slot)
+{
+	if (mprotect(page_addr(s, 0), SLOT_PAGES * psz, PROT_READ))
+		fail("mprotect: %s", strerror(errno));
+	for (int i = 0; i < SLOT_PAGES; i++) {
+		struct page_model *m = &s->pg[i];
+
+		if (owned(m))
+			op_read(s, slot, i);
+	}
+	if (mprotect(page_addr(s, 0), SLOT_PAGES * psz, PROT_READ | PROT_WRITE))
+		fail("mprotect: %s", strerror(errno));
+}
+
+/*
+ * The child sees the slot as the parent had it, except that the parent's
+ * lazily freed pages are discarded in the child: zeros (or SIGBUS), which
+ * its MADV_REUSE counts. Pages the kernel left present (shared, or off the
+ * LRU when advised) are copied. Only the forking thread runs in the child.
+ */
+static void op_fork(struct slot *s, int slot)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		fail("fork: %s", strerror(errno));
+	if (pid == 0) {
+		long n = madvise(page_addr(s, 0), SLOT_PAGES * psz, MADV_REUSE);
+
+		if (n < 0)
+			fail("child: MADV_REUSE: %s", strerror(errno));
+		check_reuse(s, slot, 0, SLOT_PAGES, n, "child");
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		fail("waitpid: %s", strerror(errno));
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		fail("fork child of slot %d failed (status %#x)", slot, status);
+}
+
+static void one_op(void)
+{
+	int slot = rnd(SLOTS), a = rnd(SLOT_PAGES), b, op = rnd(100);
+	struct slot *s = &slots[slot];
+
+	b = a + 1 + rnd(SLOT_PAGES - a);
+	pthread_mutex_lock(&s->lock);
+	if (op < 22) {
+		trace("write slot %d pages %d-%d", slot, a, b - 1);
+		for (int i = a; i < b; i++) {
+			if (owned(&s->pg[i]))
+				op_write(s, slot, i);
+			else
+				op_peek(s, slot, i);
+		}
+	} else if (op < 40) {
+		trace("read slot %d pages %d-%d", slot, a, b - 1);
+		for (int i = a; i < b; i++) {
+			if (owned(&s->pg[i]))
+				op_read(s, slot, i);
+			else
+				op_peek(s, slot, i);
+		}
+	} else if (op < 55) {
+		trace("lazyfree slot %d pages %d-%d", slot, a, b - 1);
+		op_lazyfree(s, slot, a, b, false);
+	} else if (op < 62) {
+		trace("lazyfree_strict slot %d pages %d-%d", slot, a, b - 1);
+		op_lazyfree(s, slot, a, b, true);
+	} else if (op < 78) {
+		trace("reuse slot %d pages %d-%d", slot, a, b - 1);
+		op_reuse(s, slot, a, b);
+	} else if (op < 82) {
+		trace("dontneed slot %d pages %d-%d", slot, a, b - 1);
+		op_dontneed(s, slot, a, b);
+	} else if (op < 86) {
+		trace("free slot %d pages %d-%d", slot, a, b - 1);
+		op_free(s, slot, a, b);
+	} else if (op < 90) {
+		trace("mremap slot %d", slot);
+		op_mremap(s, slot);
+	} else if (op < 94) {
+		trace("mprotect slot %d", slot);
+		op_mprotect(s, slot);
+	} else if (op < 97) {
+		trace("mmap fresh slot %d", slot);
+		op_remap_fresh(s, slot);
+	} else {
+		trace("fork slot %d", slot);
+		op_fork(s, slot);
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+static void *worker(void *arg)
+{
+	self = arg;
+	for (self->done = 0; self->done < opt.ops && !stop; self->done++) {
+		one_op();
+		if (opt.seconds && !(self->done & 63) && time(NULL) >= deadline)
+			break;
+	}
+	return NULL;
+}
+
+/* One worker process: its slots, its threads; prints the operations run. */
+static int run_process(int id, int fd_out)
+{
+	struct thread th[MAX_THREADS] = {};
+	pthread_t tid[MAX_THREADS];
+	struct sigaction sa = { .sa_sigaction = on_fault,
+				.sa_flags = SA_SIGINFO | SA_NODEFER };
+	long total = 0;
+
+	proc_id = id;
+	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGSEGV, &sa, NULL);
+	for (int i = 0; i < SLOTS; i++) {
+		struct slot *s = &slots[i];
+
+		pthread_mutex_init(&s->lock, NULL);
+		s->base = mmap(NULL, 2 * SLOT_PAGES * psz, PROT_NONE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (s->base == MAP_FAILED) {
+			perror("mmap");
+			return 1;
+		}
+		s->half = 0;
+		if (mmap(s->base, SLOT_PAGES * psz, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED) {
+			perror("mmap");
+			return 1;
+		}
+		madvise(s->base, SLOT_PAGES * psz, MADV_NOHUGEPAGE);
+	}
+	for (int t = 0; t < opt.threads; t++) {
+		th[t].id = t;
+		th[t].rng = opt.seed * 1000003 + (uint64_t)id * 1009 + t;
+		pthread_create(&tid[t], NULL, worker, &th[t]);
+	}
+	for (int t = 0; t < opt.threads; t++) {
+		pthread_join(tid[t], NULL);
+		total += th[t].done;
+	}
+	if (write(fd_out, &total, sizeof(total)) != sizeof(total))
+		return 1;
+	return 0;
+}
+
+/* The workers' memory cgroup, squeezed with memory.reclaim. */
+static char cg[256];
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: lffuzz [-s SEED] [-n OPS] [-T SECONDS] [-p PROCS] [-t THREADS] [-v]\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	long long discarded = lf_vmstat("lazyfree_discarded");
+	long long lost = lf_vmstat("lazyfree_reuse_lost");
+	long total = 0, squeezes = 0;
+	int c, fds[2], failed = 0;
+	char name[32];
+	pid_t pids[16];
+	bool have_cg, ops_set = false;
+
+	while ((c = getopt(argc, argv, "s:n:T:p:t:v")) != -1) {
+		switch (c) {
+		case 's': opt.seed = strtoull(optarg, NULL, 0); break;
+		case 'n': opt.ops = atol(optarg); ops_set = true; break;
+		case 'T': opt.seconds = atoi(optarg); break;
+		case 'p': opt.procs = atoi(optarg); break;
+		case 't': opt.threads = atoi(optarg); break;
+		case 'v': opt.verbose = true; break;
+		default: usage();
+		}
+	}
+	if (opt.procs < 1 || opt.procs > 16 || opt.threads < 1 ||
+	    opt.threads > MAX_THREADS || optind != argc)
+		usage();
+	/* -T alone: as many operations as fit. */
+	if (opt.seconds && !ops_set)
+		opt.ops = __LONG_MAX__;
+	psz = sysconf(_SC_PAGESIZE);
+	deadline = time(NULL) + opt.seconds;
+
+	/* Is there anything to fuzz? */
+	{
+		char *p = mmap(NULL, psz, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (madvise(p, psz, MADV_LAZYFREE) ||
+		    madvise(p, psz, MADV_LAZYFREE_STRICT)) {
+			printf("lffuzz: SKIP: no MADV_LAZYFREE_STRICT here (%s)\n",
+			       strerror(errno));
+			return 4;
+		}
+		munmap(p, psz);
+	}
+	snprintf(name, sizeof(name), "lffuzz-%d", getpid());
+	have_cg = lf_cg_create(name, cg, sizeof(cg)) == 0;
+	if (!have_cg)
+		printf("lffuzz: no memory cgroup (%s): reclaim will not squeeze\n",
+		       strerror(errno));
+	printf("lffuzz: seed %llu, %d processes x %d threads, %s%ld operations each\n",
+	       (unsigned long long)opt.seed, opt.procs, opt.threads,
+	       opt.seconds ? "up to " : "", opt.ops);
+	fflush(stdout);
+	if (pipe(fds))
+		return 1;
+	for (int p = 0; p < opt.procs; p++) {
+		pids[p] = fork();
+		if (pids[p] == 0) {
+			close(fds[0]);
+			if (have_cg && lf_cg_enter(cg))
+				_exit(1);
+			_exit(run_process(p, fds[1]));
+		}
+	}
+	close(fds[1]);
+	/* Squeeze until every worker is done. */
+	for (int left = opt.procs; left > 0;) {
+		int status;
+		pid_t pid = waitpid(-1, &status, WNOHANG);
+
+		if (pid > 0) {
+			left--;
+			if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+				failed = 1;
+				printf("lffuzz: worker %d failed (status %#x)\n",
+				       pid, status);
+			}
+			continue;
+		}
+		/* EAGAIN when less could be reclaimed: not an error. */
+		if (have_cg) {
+			lf_cg_write(cg, "memory.reclaim", "2M");
+			squeezes++;
+		}
+		usleep(20000);
+	}
+	for (long n; read(fds[0], &n, sizeof(n)) == sizeof(n);)
+		total += n;
+	if (have_cg)
+		lf_cg_destroy(cg);
+	printf("lffuzz: seed %llu: %ld operations, %d failures; %ld squeezes, %lld pages discarded, %lld reported lost by MADV_REUSE\n",
+	       (unsigned long long)opt.seed, total, failed, squeezes,
+	       lf_vmstat("lazyfree_discarded") - discarded,
+	       lf_vmstat("lazyfree_reuse_lost") - lost);
+	return failed;
+}
