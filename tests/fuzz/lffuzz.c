@@ -21,7 +21,8 @@
  * The rules the model follows are the interface's: the thread that made a
  * page lazily free (the newest MADV_LAZYFREE over it) accesses it exactly;
  * other threads only peek at it, and what a peek sees (the old contents or
- * zero) makes the page's state uncertain until the next MADV_REUSE.
+ * zero) makes the page's state uncertain until the next MADV_REUSE. A page
+ * given to MADV_FREE may read zero at any time until it is written.
  *
  * Each thread's sequence of operations follows from the seed; the
  * interleaving of threads and reclaim does not. A failure prints the seed
@@ -68,11 +69,16 @@ struct page_model {
 	uint8_t state;
 	bool strict;		/* mode of the newest MADV_LAZYFREE */
 	bool uncertain;		/* may read 0 and count as lost, or not */
+	bool freed;		/* MADV_FREE: may read 0 until written */
 	int8_t owner;		/* thread of the newest MADV_LAZYFREE */
 };
 
+#define HIST_LEN	32
+
 struct slot {
 	pthread_mutex_t lock;
+	char hist[HIST_LEN][80];	/* the last operations on the slot */
+	long nhist;
 	char *base;		/* reserved: two halves of SLOT_PAGES pages */
 	int half;		/* the half that is mapped read-write */
 	struct page_model pg[SLOT_PAGES];
@@ -104,6 +110,7 @@ struct thread {
 	volatile int armed;
 };
 static __thread struct thread *self;
+static __thread struct slot *cur_slot;
 
 static uint64_t next_rand(uint64_t *s)
 {
@@ -122,13 +129,17 @@ static unsigned int rnd(unsigned int n)
 
 static void trace(const char *fmt, ...)
 {
+	char *t = self->trace[self->ntrace % TRACE_LEN];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(self->trace[self->ntrace % TRACE_LEN], sizeof(self->trace[0]),
-		  fmt, ap);
+	vsnprintf(t, sizeof(self->trace[0]), fmt, ap);
 	va_end(ap);
 	self->ntrace++;
+	if (cur_slot)
+		snprintf(cur_slot->hist[cur_slot->nhist++ % HIST_LEN],
+			 sizeof(cur_slot->hist[0]), "thread %d op %ld: %s",
+			 self->id, self->done, t);
 }
 
 static void dump_trace(void)
@@ -139,6 +150,13 @@ static void dump_trace(void)
 		(unsigned long long)opt.seed, proc_id, self->id, self->done);
 	for (long i = first; i < self->ntrace; i++)
 		fprintf(stderr, "  %6ld %s\n", i, self->trace[i % TRACE_LEN]);
+	if (!cur_slot)
+		return;
+	first = cur_slot->nhist > HIST_LEN ? cur_slot->nhist - HIST_LEN : 0;
+	fprintf(stderr, "lffuzz: the last operations on slot %ld, all threads:\n",
+		(long)(cur_slot - slots));
+	for (long i = first; i < cur_slot->nhist; i++)
+		fprintf(stderr, "  %s\n", cur_slot->hist[i % HIST_LEN]);
 }
 
 static void __attribute__((noreturn, format(printf, 1, 2))) fail(const char *fmt, ...)
@@ -232,7 +250,7 @@ static void op_read(struct slot *s, int slot, int i)
 		m->state = DISCARDED;	/* known lost; MADV_REUSE counts it */
 		return;
 	}
-	bool zero_ok = m->state != PRESENT || m->uncertain;
+	bool zero_ok = m->state != PRESENT || m->uncertain || m->freed;
 
 	if (m->state == DISCARDED && m->strict)
 		fail("slot %d page %d: strict discarded page read without SIGBUS",
@@ -243,7 +261,11 @@ static void op_read(struct slot *s, int slot, int i)
 		fail("slot %d page %d torn: %#llx %#llx %#llx", slot, i,
 		     (unsigned long long)w[0], (unsigned long long)w[1],
 		     (unsigned long long)w[2]);
-	/* The fault took the page back, with its contents or as zeros. */
+	/*
+	 * The fault took the page back, with its contents or as zeros. A
+	 * read does not dirty it: MADV_FREE may still take what is left.
+	 */
+	m->freed = m->freed && w[0];
 	m->val = w[0];
 	m->state = PRESENT;
 	m->uncertain = false;
@@ -286,6 +308,7 @@ static void op_write(struct slot *s, int slot, int i)
 	m->val = v;
 	m->state = PRESENT;
 	m->uncertain = false;
+	m->freed = false;
 }
 
 static bool owned(struct page_model *m)
@@ -310,7 +333,7 @@ static void check_reuse(struct slot *s, int slot, int a, int b, long n,
 		if (!load(page_addr(s, i), w))
 			fail("%s: slot %d page %d raises SIGBUS after MADV_REUSE",
 			     who, slot, i);
-		bool zero_ok = m->state != PRESENT || m->uncertain;
+		bool zero_ok = m->state != PRESENT || m->uncertain || m->freed;
 
 		for (int k = 0; k < NWORDS; k++)
 			check_word(slot, i, w[k], m->val, zero_ok);
@@ -320,7 +343,7 @@ static void check_reuse(struct slot *s, int slot, int a, int b, long n,
 		if (m->state == DISCARDED && w[0])
 			fail("%s: slot %d page %d known discarded, reads %#llx",
 			     who, slot, i, (unsigned long long)w[0]);
-		if (m->uncertain) {
+		if (m->uncertain || m->freed) {
 			hi++;
 		} else if (m->state != PRESENT && m->val && !w[0]) {
 			lo++;
@@ -329,6 +352,8 @@ static void check_reuse(struct slot *s, int slot, int a, int b, long n,
 			lo++;
 			hi++;
 		}
+		/* Taken back dirty, or never lazily freed: FREE may hold it. */
+		m->freed = m->freed && w[0];
 		m->val = w[0];
 		m->state = PRESENT;
 		m->uncertain = false;
@@ -375,10 +400,14 @@ static void op_free(struct slot *s, int slot, int a, int b)
 {
 	if (madvise(page_addr(s, a), (b - a) * psz, MADV_FREE))
 		fail("MADV_FREE: %s", strerror(errno));
-	/* Present pages may be discarded, uncounted; the others stay. */
+	/*
+	 * Present pages may be discarded, uncounted; lazily freed ones stay.
+	 * A page the model holds lazily freed may be present (MADV_LAZYFREE
+	 * leaves shared pages, and pages off the LRU, as they are).
+	 */
 	for (int i = a; i < b; i++)
-		if (s->pg[i].state == PRESENT && s->pg[i].val)
-			s->pg[i].uncertain = true;
+		if (s->pg[i].val)
+			s->pg[i].freed = true;
 }
 
 /* Replace the slot's mapping with a fresh one: an munmap under it. */
@@ -456,6 +485,7 @@ static void one_op(void)
 
 	b = a + 1 + rnd(SLOT_PAGES - a);
 	pthread_mutex_lock(&s->lock);
+	cur_slot = s;
 	if (op < 22) {
 		trace("write slot %d pages %d-%d", slot, a, b - 1);
 		for (int i = a; i < b; i++) {
@@ -500,6 +530,7 @@ static void one_op(void)
 		trace("fork slot %d", slot);
 		op_fork(s, slot);
 	}
+	cur_slot = NULL;
 	pthread_mutex_unlock(&s->lock);
 }
 
