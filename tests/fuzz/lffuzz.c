@@ -2,7 +2,10 @@
 /*
  * lffuzz: random operations on lazily freed memory, checked against a model.
  *
- *   lffuzz [-s SEED] [-n OPS] [-T SECONDS] [-p PROCS] [-t THREADS] [-v]
+ *   lffuzz [-s SEED] [-n OPS] [-T SECONDS] [-p PROCS] [-t THREADS]
+ *
+ * With no option: seed 1, 3 processes of 3 threads, 5000 operations each
+ * (the short fixed run of make check).
  *
  * PROCS processes of THREADS threads each run random sequences of mmap
  * (MAP_FIXED replacement, which unmaps), mremap, mprotect, fork, reads,
@@ -90,8 +93,7 @@ static struct {
 	int seconds;
 	int procs;
 	int threads;
-	bool verbose;
-} opt = { .seed = 1, .ops = 2000, .procs = 3, .threads = 3 };
+} opt = { .seed = 1, .ops = 5000, .procs = 3, .threads = 3 };
 
 static size_t psz;
 static struct slot slots[SLOTS];
@@ -596,7 +598,7 @@ static char cg[256];
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: lffuzz [-s SEED] [-n OPS] [-T SECONDS] [-p PROCS] [-t THREADS] [-v]\n");
+	fprintf(stderr, "usage: lffuzz [-s SEED] [-n OPS] [-T SECONDS] [-p PROCS] [-t THREADS]\n");
 	exit(2);
 }
 
@@ -610,14 +612,13 @@ int main(int argc, char **argv)
 	pid_t pids[16];
 	bool have_cg, ops_set = false;
 
-	while ((c = getopt(argc, argv, "s:n:T:p:t:v")) != -1) {
+	while ((c = getopt(argc, argv, "s:n:T:p:t:")) != -1) {
 		switch (c) {
 		case 's': opt.seed = strtoull(optarg, NULL, 0); break;
 		case 'n': opt.ops = atol(optarg); ops_set = true; break;
 		case 'T': opt.seconds = atoi(optarg); break;
 		case 'p': opt.procs = atoi(optarg); break;
 		case 't': opt.threads = atoi(optarg); break;
-		case 'v': opt.verbose = true; break;
 		default: usage();
 		}
 	}
