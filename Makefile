@@ -4,7 +4,7 @@
 #   make check    host tests, guest tests on the normal and debug kernels,
 #                 and the upstream mm selftests that passed on the baseline
 #
-# Other targets: kernel, kernel-debug, tree, patches, series-build, image,
+# Other targets: kernel, kernel-debug, tree, patches, series-build, cross-build, fuzz, image,
 # selftests, vm, clean. Pass KSRC=/path/to/linux-6.12 to build from your own tree.
 
 SHELL := /bin/bash
@@ -26,7 +26,7 @@ FUZZ     := $(BIN)/lffuzz
 PROGS    := $(BASELINE) $(BENCH) $(LIBTESTS) $(FUZZ)
 
 .PHONY: all run check fuzz deps tree kernel kernel-debug headers progs image \
-        selftests selftests-baseline vm patches series-build clean distclean
+        selftests selftests-baseline vm patches series-build cross-build clean distclean
 
 all: kernel image
 
@@ -97,6 +97,10 @@ patches:
 # Build the normal kernel at every patch of the series (bisectability).
 series-build: kernel
 	@scripts/series-build.sh
+
+# Build arm64, where the generic fallbacks of the series are used.
+cross-build: tree
+	@scripts/cross-build.sh arm64
 
 clean:
 	rm -rf $(BIN) $(B)/*.cpio.gz $(B)/selftests-mm
