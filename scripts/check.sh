@@ -6,7 +6,8 @@
 #     kernel crash failing the run
 #  3. guest tests (baseline, liblazyfree, the lazyfree selftest) on the
 #     normal kernel, then on the debug kernel
-#  4. upstream mm selftests listed in tests/mm-selftests.pass, normal kernel
+#  4. the lazyfree selftest again with zram swap on, normal kernel
+#  5. upstream mm selftests listed in tests/mm-selftests.pass, normal kernel
 #
 # A guest run whose kernel printed a warning fails even if its tests passed.
 set -uo pipefail
@@ -127,6 +128,13 @@ for k in normal debug; do
 		"${own[@]}"
 	tally_tap "$k" "$res/guest-$k.out"
 done
+
+# Once more with zram swap on: reclaim must discard, not swap, lazily freed
+# pages (the squeeze tests that want no swap skip themselves).
+if [ ${#own[@]} -gt 0 ]; then
+	guest guest-zram -k normal -z 256M -t 900 "${own[@]}"
+	tally_tap zram "$res/guest-zram.out"
+fi
 
 mapfile -t mm < <(grep -v -e '^#' -e '^$' tests/mm-selftests.pass 2>/dev/null)
 if [ ${#mm[@]} -gt 0 ]; then
