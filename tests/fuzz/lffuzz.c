@@ -239,6 +239,37 @@ static void check_word(int slot, int i, uint64_t w, uint64_t want, bool zero_ok)
 		     zero_ok ? " or 0" : "");
 }
 
+/* The words of a page: all equal, and the model's value (or zero). */
+static void check_page(int slot, int i, const uint64_t w[NWORDS],
+		       uint64_t want, bool zero_ok)
+{
+	for (int k = 0; k < NWORDS; k++)
+		check_word(slot, i, w[k], want, zero_ok);
+	if (w[0] != w[1] || w[1] != w[2])
+		fail("slot %d page %d torn: %#llx %#llx %#llx", slot, i,
+		     (unsigned long long)w[0], (unsigned long long)w[1],
+		     (unsigned long long)w[2]);
+}
+
+/* An access raised SIGBUS: right only for a strict lazily freed page. */
+static void sigbus_seen(struct page_model *m, int slot, int i, const char *op)
+{
+	if (!m->strict || m->state == PRESENT)
+		fail("slot %d page %d: SIGBUS on %s, state %d strict %d",
+		     slot, i, op, m->state, m->strict);
+	m->state = DISCARDED;	/* known lost; MADV_REUSE counts it */
+}
+
+/* An access did not raise SIGBUS: wrong for a page known lost, strict. */
+static void no_sigbus_seen(struct page_model *m, int slot, int i,
+			   const char *op)
+{
+	/* (Unless peeked at since: a peek may have taken it back.) */
+	if (m->state == DISCARDED && m->strict && !m->uncertain)
+		fail("slot %d page %d: strict discarded page, %s without SIGBUS",
+		     slot, i, op);
+}
+
 /* The owner reads page i: exact. */
 static void op_read(struct slot *s, int slot, int i)
 {
@@ -246,24 +277,12 @@ static void op_read(struct slot *s, int slot, int i)
 	uint64_t w[NWORDS];
 
 	if (!load(page_addr(s, i), w)) {
-		if (!m->strict || m->state == PRESENT)
-			fail("slot %d page %d: SIGBUS on read, state %d strict %d",
-			     slot, i, m->state, m->strict);
-		m->state = DISCARDED;	/* known lost; MADV_REUSE counts it */
+		sigbus_seen(m, slot, i, "read");
 		return;
 	}
-	bool zero_ok = m->state != PRESENT || m->uncertain || m->freed;
-
-	/* Known lost, and not peeked at since (a peek may take it back). */
-	if (m->state == DISCARDED && m->strict && !m->uncertain)
-		fail("slot %d page %d: strict discarded page read without SIGBUS",
-		     slot, i);
-	for (int k = 0; k < NWORDS; k++)
-		check_word(slot, i, w[k], m->val, zero_ok);
-	if (w[0] != w[1] || w[1] != w[2])
-		fail("slot %d page %d torn: %#llx %#llx %#llx", slot, i,
-		     (unsigned long long)w[0], (unsigned long long)w[1],
-		     (unsigned long long)w[2]);
+	no_sigbus_seen(m, slot, i, "read");
+	check_page(slot, i, w, m->val,
+		   m->state != PRESENT || m->uncertain || m->freed);
 	/*
 	 * The fault took the page back, with its contents or as zeros. A
 	 * read does not dirty it: MADV_FREE may still take what is left.
@@ -281,10 +300,7 @@ static void op_peek(struct slot *s, int slot, int i)
 	uint64_t w[NWORDS];
 
 	if (!load(page_addr(s, i), w)) {
-		if (!m->strict || m->state == PRESENT)
-			fail("slot %d page %d: SIGBUS on peek, state %d strict %d",
-			     slot, i, m->state, m->strict);
-		m->state = DISCARDED;
+		sigbus_seen(m, slot, i, "peek");
 		return;
 	}
 	for (int k = 0; k < NWORDS; k++)
@@ -299,15 +315,10 @@ static void op_write(struct slot *s, int slot, int i)
 	uint64_t v = new_value(slot, i);
 
 	if (!store(page_addr(s, i), v)) {
-		if (!m->strict || m->state == PRESENT)
-			fail("slot %d page %d: SIGBUS on write, state %d strict %d",
-			     slot, i, m->state, m->strict);
-		m->state = DISCARDED;
+		sigbus_seen(m, slot, i, "write");
 		return;
 	}
-	if (m->state == DISCARDED && m->strict && !m->uncertain)
-		fail("slot %d page %d: strict discarded page written without SIGBUS",
-		     slot, i);
+	no_sigbus_seen(m, slot, i, "write");
 	m->val = v;
 	m->state = PRESENT;
 	m->uncertain = false;
@@ -336,13 +347,8 @@ static void check_reuse(struct slot *s, int slot, int a, int b, long n,
 		if (!load(page_addr(s, i), w))
 			fail("%s: slot %d page %d raises SIGBUS after MADV_REUSE",
 			     who, slot, i);
-		bool zero_ok = m->state != PRESENT || m->uncertain || m->freed;
-
-		for (int k = 0; k < NWORDS; k++)
-			check_word(slot, i, w[k], m->val, zero_ok);
-		if (w[0] != w[1] || w[1] != w[2])
-			fail("%s: slot %d page %d torn after MADV_REUSE", who,
-			     slot, i);
+		check_page(slot, i, w, m->val,
+			   m->state != PRESENT || m->uncertain || m->freed);
 		if (m->state == DISCARDED && !m->uncertain && w[0])
 			fail("%s: slot %d page %d known discarded, reads %#llx",
 			     who, slot, i, (unsigned long long)w[0]);
@@ -355,7 +361,6 @@ static void check_reuse(struct slot *s, int slot, int a, int b, long n,
 			lo++;
 			hi++;
 		}
-		/* (A peek at a discarded page may map zeros: uncertain.) */
 		/* Taken back dirty, or never lazily freed: FREE may hold it. */
 		m->freed = m->freed && w[0];
 		m->val = w[0];
@@ -490,21 +495,19 @@ static void one_op(void)
 	b = a + 1 + rnd(SLOT_PAGES - a);
 	pthread_mutex_lock(&s->lock);
 	cur_slot = s;
-	if (op < 22) {
-		trace("write slot %d pages %d-%d", slot, a, b - 1);
+	if (op < 40) {
+		/* Only peek at pages another thread lazily freed. */
+		bool write = op < 22;
+
+		trace("%s slot %d pages %d-%d", write ? "write" : "read",
+		      slot, a, b - 1);
 		for (int i = a; i < b; i++) {
-			if (owned(&s->pg[i]))
+			if (!owned(&s->pg[i]))
+				op_peek(s, slot, i);
+			else if (write)
 				op_write(s, slot, i);
 			else
-				op_peek(s, slot, i);
-		}
-	} else if (op < 40) {
-		trace("read slot %d pages %d-%d", slot, a, b - 1);
-		for (int i = a; i < b; i++) {
-			if (owned(&s->pg[i]))
 				op_read(s, slot, i);
-			else
-				op_peek(s, slot, i);
 		}
 	} else if (op < 55) {
 		trace("lazyfree slot %d pages %d-%d", slot, a, b - 1);
