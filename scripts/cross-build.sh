@@ -31,7 +31,8 @@ if command -v ccache >/dev/null; then
 fi
 "${mk[@]}" tinyconfig >/dev/null
 "$tree/scripts/config" --file "$out/.config" \
-	-e SMP -e MULTIUSER -e PROC_FS -e SYSFS -e SWAP -e MEMCG -e CGROUPS \
+	-e SMP -e MULTIUSER -e PROC_FS -e SYSFS -e BLOCK -e SWAP -e MEMCG -e CGROUPS \
+	-e ADVISE_SYSCALLS \
 	-e TRANSPARENT_HUGEPAGE -e MIGRATION -e COMPACTION -e USERFAULTFD \
 	-e KSM -e MEMORY_FAILURE -e PROC_PAGE_MONITOR -e VM_EVENT_COUNTERS \
 	-e NUMA -e DEBUG_VM
