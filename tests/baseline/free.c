@@ -67,6 +67,12 @@ TEST_F(memcg, free_keeps_contents_without_pressure)
 	long long lazy0 = lf_vmstat("pglazyfree"), min0, min1;
 	size_t intact, zero;
 
+	/*
+	 * One CPU for the fill and the advice: MADV_FREE drains only the
+	 * local CPU's LRU-add batch, and skips folios still held in another
+	 * CPU's, so a migration in between would leave a batch unmarked.
+	 */
+	ASSERT_EQ(0, lf_pin_self(0));
 	lf_fill(self->p, NPAGES, 11);
 	ASSERT_EQ(0, madvise(self->p, NPAGES * lf_page(), MADV_FREE));
 	/* Counted as the per-CPU LRU batch drains: up to one batch late. */
