@@ -9,6 +9,9 @@
  * all CPUs (from /proc/interrupts) while giving back and while discarding,
  * the discard IPIs per MiB, and lazyfree's own IPI counters (/proc/vmstat).
  *
+ * "free-lazy" is MADV_FREE with PR_SET_MADV_FREE_LAZY on: it still flushes
+ * at the call, and its pages are then discarded as lazily freed ones.
+ *
  * Siblings either spin in user space ("spin": they never switch, so they
  * never catch up with a TLB generation on their own) or ping-pong in pairs
  * through a pipe on one CPU ("switch": every switch between two threads of
@@ -24,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "testlib.h"
@@ -32,13 +36,16 @@ struct mode {
 	const char *name;
 	int advice;
 	bool switching;
+	bool free_lazy;		/* PR_SET_MADV_FREE_LAZY on for the call */
 };
 
 static const struct mode modes[] = {
-	{ "free/spin", MADV_FREE, false },
-	{ "free/switch", MADV_FREE, true },
-	{ "lazyfree/spin", MADV_LAZYFREE, false },
-	{ "lazyfree/switch", MADV_LAZYFREE, true },
+	{ "free/spin", MADV_FREE, false, false },
+	{ "free/switch", MADV_FREE, true, false },
+	{ "free-lazy/spin", MADV_FREE, false, true },
+	{ "free-lazy/switch", MADV_FREE, true, true },
+	{ "lazyfree/spin", MADV_LAZYFREE, false, false },
+	{ "lazyfree/switch", MADV_LAZYFREE, true, false },
 };
 
 #define NMODES (sizeof(modes) / sizeof(modes[0]))
@@ -151,10 +158,14 @@ static int run(const struct mode *m, const char *cg, size_t mib, int siblings,
 		return -1;
 	memset(p, 0x5a, len);
 
+	if (m->free_lazy &&
+	    prctl(PR_SET_MADV_FREE_LAZY, PR_MADV_FREE_LAZY_ON, 0, 0, 0))
+		return -1;
 	t0 = shootdowns();
 	if (madvise(p, len, m->advice))
 		return -1;
 	t1 = shootdowns();
+	prctl(PR_SET_MADV_FREE_LAZY, PR_MADV_FREE_LAZY_DEFAULT, 0, 0, 0);
 	d0 = discarded_pages();
 	s0 = lf_vmstat("lazyfree_ipis_sent");
 	a0 = lf_vmstat("lazyfree_ipis_avoided");

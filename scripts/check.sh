@@ -136,6 +136,13 @@ if [ ${#own[@]} -gt 0 ]; then
 	tally_tap zram "$res/guest-zram.out"
 fi
 
+# Once more with MADV_FREE acting as MADV_LAZYFREE system-wide
+# (vm.madv_free_lazy): the baseline tests of MADV_FREE must still hold.
+baseline=$(cd build/bin && ls baseline_* | sed 's|^|/lazyfree/bin/|' | tr '\n' ' ')
+guest guest-madv-free-lazy -k normal -t 600 \
+	-c "echo 1 >/proc/sys/vm/madv_free_lazy" -c "run-tests $baseline"
+tally_tap madv_free_lazy "$res/guest-madv-free-lazy.out"
+
 mapfile -t mm < <(grep -v -e '^#' -e '^$' tests/mm-selftests.pass 2>/dev/null)
 if [ ${#mm[@]} -gt 0 ]; then
 	guest selftests-mm -k normal -t 2400 -i build/selftests-mm.cpio.gz -- \

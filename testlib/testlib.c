@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/swap.h>
@@ -37,6 +38,17 @@ static ssize_t slurp(const char *path, char *buf, size_t len)
 }
 
 static char procbuf[1 << 16];
+
+bool lf_madv_free_is_lazy(void)
+{
+	int mode = prctl(PR_GET_MADV_FREE_LAZY, 0, 0, 0, 0);
+	char buf[16];
+
+	if (mode == PR_MADV_FREE_LAZY_DEFAULT)
+		return slurp("/proc/sys/vm/madv_free_lazy", buf, sizeof(buf)) > 0 &&
+		       buf[0] == '1';
+	return mode == PR_MADV_FREE_LAZY_ON;
+}
 
 long long lf_vmstat(const char *name)
 {

@@ -22,6 +22,21 @@
 #define MADV_LAZYFREE_STRICT	106
 #endif
 
+#ifndef PR_SET_MADV_FREE_LAZY
+#define PR_SET_MADV_FREE_LAZY		74
+#define PR_GET_MADV_FREE_LAZY		75
+#define PR_MADV_FREE_LAZY_DEFAULT	0
+#define PR_MADV_FREE_LAZY_OFF		1
+#define PR_MADV_FREE_LAZY_ON		2
+#endif
+
+/*
+ * Whether MADV_FREE acts as MADV_LAZYFREE in this process (the prctl, or
+ * vm.madv_free_lazy when the prctl is left at its default); false on a
+ * kernel without the switch.
+ */
+bool lf_madv_free_is_lazy(void);
+
 /* A /proc/vmstat counter, or -1 if the kernel does not have it. */
 long long lf_vmstat(const char *name);
 
