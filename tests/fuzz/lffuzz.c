@@ -461,10 +461,11 @@ static void op_mprotect(struct slot *s, int slot)
 }
 
 /*
- * The child sees the slot as the parent had it, except that the parent's
- * lazily freed pages are discarded in the child: zeros (or SIGBUS), which
- * its MADV_REUSE counts. Pages the kernel left present (shared, or off the
- * LRU when advised) are copied. Only the forking thread runs in the child.
+ * The child sees the slot as the parent had it. Lazily freed pages are
+ * shared, lazily freed in both: the child's MADV_REUSE finds each intact
+ * or discarded (zeros, counted), and the model allows either; a page that
+ * could not be shared is discarded in the child. Only the forking thread
+ * runs in the child.
  */
 static void op_fork(struct slot *s, int slot)
 {
