@@ -4,7 +4,7 @@
 #   make check    host tests, guest tests on the normal and debug kernels,
 #                 and the upstream mm selftests that passed on the baseline
 #
-# Other targets: kernel, kernel-debug, tree, patches, series-build, cross-build, fuzz, image,
+# Other targets: bench, kernel, kernel-debug, tree, patches, series-build, cross-build, fuzz, image,
 # selftests, vm, clean. Pass KSRC=/path/to/linux-6.12 to build from your own tree.
 
 SHELL := /bin/bash
@@ -23,9 +23,9 @@ BASELINE := $(patsubst tests/baseline/%.c,$(BIN)/baseline_%,$(wildcard tests/bas
 BENCH    := $(patsubst bench/%.c,$(BIN)/%,$(wildcard bench/*.c))
 LIBTESTS := $(patsubst lib/test/%.c,$(BIN)/lf-test-%,$(wildcard lib/test/*.c))
 FUZZ     := $(BIN)/lffuzz
-PROGS    := $(BASELINE) $(BENCH) $(LIBTESTS) $(FUZZ)
+PROGS    := $(BASELINE) $(BENCH) $(BIN)/ebizzy-jemalloc $(LIBTESTS) $(FUZZ)
 
-.PHONY: all run check fuzz deps tree kernel kernel-debug headers progs image \
+.PHONY: all run bench check fuzz deps tree kernel kernel-debug headers progs image \
         selftests selftests-baseline vm patches series-build cross-build clean distclean
 
 all: kernel image
@@ -51,6 +51,10 @@ $(BIN)/baseline_%: tests/baseline/%.c $(TESTLIB) | $(BIN)
 $(BIN)/%: bench/%.c $(TESTLIB) | $(BIN)
 	$(CC) $(CFLAGS) -o $@ $< testlib/testlib.c
 
+# The same load over Debian's static jemalloc 5.3 (libjemalloc-dev).
+$(BIN)/ebizzy-jemalloc: bench/ebizzy.c $(TESTLIB) | $(BIN)
+	$(CC) $(CFLAGS) -DLF_JEMALLOC -o $@ $< testlib/testlib.c -ljemalloc -lm -ldl
+
 $(FUZZ): tests/fuzz/lffuzz.c $(TESTLIB) | $(BIN)
 	$(CC) $(CFLAGS) -o $@ $< testlib/testlib.c
 
@@ -64,7 +68,7 @@ progs: headers
 	@$(MAKE) -s --no-print-directory $(PROGS)
 
 image: progs
-	@cp guest/run-tests $(BIN)/run-tests
+	@cp guest/run-tests guest/bench-suite $(BIN)/
 	@scripts/mkimage.sh $(B)/guest-base.cpio.gz --base $(BIN)/:/lazyfree/bin/
 	@echo ">>> guest image: $(B)/guest-base.cpio.gz"
 
@@ -75,8 +79,13 @@ selftests: headers
 selftests-baseline: kernel image selftests
 	@scripts/selftests.sh baseline
 
+# The benchmarks in one boot: make run prints a short version of the
+# tables; make bench writes results/*.csv and results/*.png.
 run: kernel image
-	@$(VM) -q -- tlbcost -n 2000
+	@scripts/bench.sh short
+
+bench: kernel image
+	@scripts/bench.sh full
 
 check: kernel kernel-debug image selftests
 	@scripts/check.sh

@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ebizzy: a web-server-like allocation load, written from ebizzy's public
+ * description. The program holds -n chunks of -s bytes of sorted records;
+ * each of -t threads loops for -S seconds: pick a chunk, malloc a buffer of
+ * the chunk's size, copy the chunk into it, binary-search it for a random
+ * key, free the buffer. It prints the records (loops) per second and the
+ * user and system time, plus the TLB shootdowns and page faults of the run.
+ *
+ * Built twice: with glibc's malloc, and with Debian's static jemalloc 5.3
+ * (-DLF_JEMALLOC). With jemalloc, -H installs extent hooks that give purged
+ * memory back with MADV_LAZYFREE and take it back with MADV_REUSE:
+ *
+ *   - jemalloc 5.3 runs no hook when it reuses a lazily purged (muzzy)
+ *     extent, so there is no point at which to call MADV_REUSE for one.
+ *     MADV_LAZYFREE there would rely on the fault to take pages back,
+ *     which is exact only for the thread that freed them (see the kernel's
+ *     lazyfree.rst); another thread could write through a translation its
+ *     CPU still caches, and the write would be lost if reclaim discarded
+ *     the page. So purge_lazy is left alone (MADV_FREE, or the switch).
+ *   - decommit/commit do have both ends. jemalloc's commit must return
+ *     zeroed memory, and MADV_REUSE returns pages the kernel kept with
+ *     their old contents, so commit zeroes the range after MADV_REUSE.
+ *     That write is what a fault-and-zero would have cost the kernel, and
+ *     it needs no IPI. decommit is MADV_LAZYFREE; with dirty_decay_ms:0
+ *     and muzzy_decay_ms:0 jemalloc decommits every extent it would purge.
+ *
+ * -P ms adds memory pressure: the program runs in a memory cgroup of its
+ * own, and a thread asks it to reclaim 8 MiB (memory.reclaim) every ms
+ * milliseconds, as a busy neighbour would force it to.
+ *
+ * -L sets PR_SET_MADV_FREE_LAZY for the process (jemalloc's MADV_FREE made
+ * lazy, without a code change). Counts are exact; times under emulation
+ * compare only within one boot.
+ *
+ *   ebizzy [-s bytes] [-n chunks] [-t threads] [-S seconds] [-P ms] [-H] [-L] [-c]
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "testlib.h"
+
+#ifdef LF_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#define ALLOCATOR "jemalloc"
+#else
+#define ALLOCATOR "glibc"
+#endif
+
+typedef unsigned long record_t;
+
+static size_t chunk_size = 512 << 10, nchunks = 64;
+static int nthreads = 4, seconds = 5, pressure_ms;
+static char cg[256];
+static record_t **chunks;
+static volatile int stop;
+
+static unsigned long xorshift(unsigned long *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static int cmp(const void *a, const void *b)
+{
+	record_t x = *(const record_t *)a, y = *(const record_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void *worker(void *arg)
+{
+	unsigned long seed = 0x9e3779b97f4a7c15UL * ((long)arg + 1), *count;
+	size_t nrec = chunk_size / sizeof(record_t);
+
+	count = calloc(1, sizeof(*count));
+	while (!stop) {
+		record_t *src = chunks[xorshift(&seed) % nchunks];
+		record_t *copy = malloc(chunk_size), key;
+
+		if (!copy)
+			break;
+		memcpy(copy, src, chunk_size);
+		key = src[xorshift(&seed) % nrec];
+		if (!bsearch(&key, copy, nrec, sizeof(record_t), cmp))
+			abort();
+		free(copy);
+		(*count)++;
+	}
+	return count;
+}
+
+static void *pressure(void *arg)
+{
+	while (!stop) {
+		lf_cg_write(cg, "memory.reclaim", "8M");	/* EAGAIN is fine */
+		usleep(pressure_ms * 1000);
+	}
+	return NULL;
+}
+
+#ifdef LF_JEMALLOC
+static extent_hooks_t *orig;
+static unsigned long n_commit, n_decommit, n_lost, n_failed;
+
+static bool lf_decommit(extent_hooks_t *h, void *addr, size_t size,
+			size_t off, size_t len, unsigned arena)
+{
+	if (madvise((char *)addr + off, len, MADV_LAZYFREE)) {
+		__atomic_add_fetch(&n_failed, 1, __ATOMIC_RELAXED);
+		return true;	/* jemalloc then purges another way */
+	}
+	__atomic_add_fetch(&n_decommit, 1, __ATOMIC_RELAXED);
+	return false;
+}
+
+static bool lf_commit(extent_hooks_t *h, void *addr, size_t size,
+		      size_t off, size_t len, unsigned arena)
+{
+	long lost = madvise((char *)addr + off, len, MADV_REUSE);
+
+	if (lost < 0) {
+		__atomic_add_fetch(&n_failed, 1, __ATOMIC_RELAXED);
+		return true;
+	}
+	/* jemalloc takes committed memory as zeroed: kept pages are not. */
+	memset((char *)addr + off, 0, len);
+	__atomic_add_fetch(&n_commit, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&n_lost, lost, __ATOMIC_RELAXED);
+	return false;
+}
+
+#define PASS(name, ...) (orig->name ? orig->name(orig, __VA_ARGS__) : true)
+
+static void *lf_alloc(extent_hooks_t *h, void *addr, size_t size,
+		      size_t align, bool *zero, bool *commit, unsigned arena)
+{
+	return orig->alloc(orig, addr, size, align, zero, commit, arena);
+}
+
+static bool lf_dalloc(extent_hooks_t *h, void *addr, size_t size,
+		      bool committed, unsigned arena)
+{
+	return PASS(dalloc, addr, size, committed, arena);
+}
+
+static void lf_destroy(extent_hooks_t *h, void *addr, size_t size,
+		       bool committed, unsigned arena)
+{
+	if (orig->destroy)
+		orig->destroy(orig, addr, size, committed, arena);
+}
+
+static bool lf_purge_lazy(extent_hooks_t *h, void *addr, size_t size,
+			  size_t off, size_t len, unsigned arena)
+{
+	return PASS(purge_lazy, addr, size, off, len, arena);
+}
+
+static bool lf_purge_forced(extent_hooks_t *h, void *addr, size_t size,
+			    size_t off, size_t len, unsigned arena)
+{
+	return PASS(purge_forced, addr, size, off, len, arena);
+}
+
+static bool lf_split(extent_hooks_t *h, void *addr, size_t size, size_t a,
+		     size_t b, bool committed, unsigned arena)
+{
+	return PASS(split, addr, size, a, b, committed, arena);
+}
+
+static bool lf_merge(extent_hooks_t *h, void *a, size_t asize, void *b,
+		     size_t bsize, bool committed, unsigned arena)
+{
+	return PASS(merge, a, asize, b, bsize, committed, arena);
+}
+
+static extent_hooks_t lf_hooks = {
+	lf_alloc, lf_dalloc, lf_destroy, lf_commit, lf_decommit,
+	lf_purge_lazy, lf_purge_forced, lf_split, lf_merge,
+};
+
+/*
+ * Every arena, including those not created yet, gets the hooks; all but
+ * the one for huge allocations (over opt.oversize_threshold, 8 MiB), which
+ * takes no hooks before it exists. ebizzy's chunks stay below it.
+ */
+static int install_hooks(void)
+{
+	extent_hooks_t *hooks = &lf_hooks;
+	size_t sz = sizeof(orig);
+	unsigned narenas;
+	char name[64];
+
+	if (mallctl("arena.0.extent_hooks", &orig, &sz, NULL, 0))
+		return -1;
+	sz = sizeof(narenas);
+	if (mallctl("arenas.narenas", &narenas, &sz, NULL, 0))
+		return -1;
+	for (unsigned i = 0; i + 1 < narenas; i++) {
+		snprintf(name, sizeof(name), "arena.%u.extent_hooks", i);
+		if (mallctl(name, NULL, NULL, &hooks, sizeof(hooks)))
+			return -1;
+	}
+	return 0;
+}
+#endif
+
+/*
+ * Pages reclaim freed without writing them anywhere because they had been
+ * given back: MADV_FREE pages and lazily freed ones alike.
+ */
+static long long discarded(void)
+{
+	return lf_vmstat("pglazyfreed");
+}
+
+static double tv(struct timeval t)
+{
+	return t.tv_sec + t.tv_usec / 1e6;
+}
+
+int main(int argc, char **argv)
+{
+	bool hooks = false, lazy = false, csv = false;
+	unsigned long long sd0[LF_MAX_CPUS], sd1[LF_MAX_CPUS], records = 0;
+	pthread_t *tid, ptid;
+	long long disc0;
+	struct rusage ru;
+	long long f0, f1;
+	char name[64];
+	int opt, ncpu;
+	uint64_t t0;
+	double secs;
+
+	while ((opt = getopt(argc, argv, "s:n:t:S:P:HLc")) != -1) {
+		switch (opt) {
+		case 's': chunk_size = strtoul(optarg, NULL, 0); break;
+		case 'n': nchunks = strtoul(optarg, NULL, 0); break;
+		case 't': nthreads = atoi(optarg); break;
+		case 'S': seconds = atoi(optarg); break;
+		case 'P': pressure_ms = atoi(optarg); break;
+		case 'H': hooks = true; break;
+		case 'L': lazy = true; break;
+		case 'c': csv = true; break;
+		default:
+			fprintf(stderr, "usage: ebizzy [-s bytes] [-n chunks] [-t threads] [-S seconds] [-P ms] [-H] [-L] [-c]\n");
+			return 2;
+		}
+	}
+	if (chunk_size < sizeof(record_t) || !nchunks || nthreads < 1)
+		return 2;
+	if (pressure_ms) {
+		snprintf(name, sizeof(name), "ebizzy-%d", getpid());
+		if (lf_cg_create(name, cg, sizeof(cg)) || lf_cg_enter(cg)) {
+			perror("ebizzy: memory cgroup");
+			return 1;
+		}
+	}
+	if (lazy && prctl(PR_SET_MADV_FREE_LAZY, PR_MADV_FREE_LAZY_ON, 0, 0, 0)) {
+		perror("ebizzy: PR_SET_MADV_FREE_LAZY");
+		return 1;
+	}
+#ifdef LF_JEMALLOC
+	if (hooks && install_hooks()) {
+		fprintf(stderr, "ebizzy: cannot install jemalloc extent hooks\n");
+		return 1;
+	}
+#else
+	if (hooks) {
+		fprintf(stderr, "ebizzy: -H needs the jemalloc build\n");
+		return 2;
+	}
+#endif
+	chunks = calloc(nchunks, sizeof(*chunks));
+	for (size_t i = 0; i < nchunks; i++) {
+		unsigned long seed = i + 1;
+
+		chunks[i] = malloc(chunk_size);
+		if (!chunks[i])
+			return 1;
+		for (size_t j = 0; j < chunk_size / sizeof(record_t); j++)
+			chunks[i][j] = xorshift(&seed);
+		qsort(chunks[i], chunk_size / sizeof(record_t),
+		      sizeof(record_t), cmp);
+	}
+	tid = calloc(nthreads, sizeof(*tid));
+	ncpu = lf_tlb_shootdowns(sd0, LF_MAX_CPUS);
+	lf_faults(&f0, NULL);
+	disc0 = discarded();
+	t0 = lf_now_ns();
+	for (long i = 0; i < nthreads; i++)
+		pthread_create(&tid[i], NULL, worker, (void *)i);
+	if (pressure_ms)
+		pthread_create(&ptid, NULL, pressure, NULL);
+	sleep(seconds);
+	stop = 1;
+	if (pressure_ms)
+		pthread_join(ptid, NULL);
+	for (int i = 0; i < nthreads; i++) {
+		unsigned long *n;
+
+		pthread_join(tid[i], (void **)&n);
+		records += n ? *n : 0;
+	}
+	secs = (lf_now_ns() - t0) / 1e9;
+	lf_faults(&f1, NULL);
+	lf_tlb_shootdowns(sd1, LF_MAX_CPUS);
+	getrusage(RUSAGE_SELF, &ru);
+	if (ncpu < 0)
+		ncpu = 0;
+	disc0 = discarded() - disc0;
+	if (csv) {
+		printf("%s,%d,%zu,%zu,%d,%.0f,%.2f,%.2f,%llu,%lld,%lld\n",
+		       ALLOCATOR, nthreads, chunk_size, nchunks, pressure_ms,
+		       records / secs, tv(ru.ru_utime), tv(ru.ru_stime),
+		       lf_sum(sd1, 0, ncpu) - lf_sum(sd0, 0, ncpu), f1 - f0,
+		       disc0);
+	} else {
+		printf("%llu records/s\n", (unsigned long long)(records / secs));
+		printf("real %.2f s\nuser %.2f s\nsys  %.2f s\n", secs,
+		       tv(ru.ru_utime), tv(ru.ru_stime));
+		printf("shootdowns %llu\nfaults %lld\ndiscarded %lld\n",
+		       lf_sum(sd1, 0, ncpu) - lf_sum(sd0, 0, ncpu), f1 - f0,
+		       disc0);
+	}
+	if (pressure_ms)
+		lf_cg_destroy(cg);
+#ifdef LF_JEMALLOC
+	if (hooks)
+		fprintf(stderr, "hooks: %lu decommits (MADV_LAZYFREE), %lu commits (MADV_REUSE), %lu pages discarded, %lu calls failed\n",
+			n_decommit, n_commit, n_lost, n_failed);
+#endif
+	return 0;
+}
