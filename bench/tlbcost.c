@@ -4,7 +4,8 @@
  *
  * Sibling threads of this process spin on other CPUs, so that the mm is
  * live there, as in a threaded server. The measuring thread, on CPU 0,
- * loops: write K pages, give them back, take them back. For each way of
+ * loops: write K pages, give them back, take them back ("free-lazy" is
+ * MADV_FREE with PR_SET_MADV_FREE_LAZY on). For each way of
  * giving memory back it prints, per cycle, the TLB shootdown IPIs received
  * by all CPUs (from /proc/interrupts), the page faults taken by the process
  * and the time as a ratio to the "none" mode (never give memory back) of the
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "testlib.h"
@@ -27,14 +29,16 @@ struct mode {
 	const char *name;
 	int advice;		/* -1: never give back */
 	int reuse;		/* -1: take back by touching */
+	bool free_lazy;		/* PR_SET_MADV_FREE_LAZY on */
 };
 
 static const struct mode modes[] = {
-	{ "none", -1, -1 },
-	{ "dontneed", MADV_DONTNEED, -1 },
-	{ "free", MADV_FREE, -1 },
-	{ "lazyfree+reuse", MADV_LAZYFREE, MADV_REUSE },
-	{ "lazyfree+fault", MADV_LAZYFREE, -1 },
+	{ "none", -1, -1, false },
+	{ "dontneed", MADV_DONTNEED, -1, false },
+	{ "free", MADV_FREE, -1, false },
+	{ "free-lazy", MADV_FREE, -1, true },
+	{ "lazyfree+reuse", MADV_LAZYFREE, MADV_REUSE, false },
+	{ "lazyfree+fault", MADV_LAZYFREE, -1, false },
 };
 
 #define NMODES (sizeof(modes) / sizeof(modes[0]))
@@ -51,6 +55,9 @@ static int run(const struct mode *m, char *p, size_t k, int cycles,
 	uint64_t start;
 	int n;
 
+	if (prctl(PR_SET_MADV_FREE_LAZY, m->free_lazy ? PR_MADV_FREE_LAZY_ON :
+		  PR_MADV_FREE_LAZY_DEFAULT, 0, 0, 0) && m->free_lazy)
+		return -1;
 	/* Warm up: the first touch of the buffer is not part of a cycle. */
 	memset(p, 1, k * lf_page());
 	n = lf_tlb_shootdowns(t0, LF_MAX_CPUS);
@@ -84,6 +91,17 @@ static int parse_list(char *s, int *out, int max)
 	return n;
 }
 
+/* Whether @name is one of the comma-separated words of @list. */
+static bool in_list(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (!strncmp(p, name, n) && (p[n] == ',' || !p[n]))
+			return true;
+	return false;
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: tlbcost [-k pages] [-n cycles] [-s siblings,...] "
@@ -111,7 +129,7 @@ int main(int argc, char **argv)
 		case 'c': csv = 1; break;
 		case 'm':
 			for (size_t i = 0; i < NMODES; i++)
-				want[i] = strstr(optarg, modes[i].name) != NULL;
+				want[i] = in_list(optarg, modes[i].name);
 			want[0] = true;	/* the reference for the ratios */
 			break;
 		default: usage();

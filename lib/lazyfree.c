@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #define LF_PROBED	(1u << 31)
@@ -48,6 +49,15 @@ static unsigned int probe(void)
 	if (!(env && *env && *env != '0') &&
 	    !madvise(p, ps, MADV_LAZYFREE) && madvise(p, ps, MADV_REUSE) >= 0)
 		f |= LF_FEAT_LAZYFREE;
+	/*
+	 * Only on a kernel with the series: on others the prctl numbers may
+	 * mean something else (upstream gave 74 and 75 to shadow stacks).
+	 */
+	if ((f & LF_FEAT_LAZYFREE) && !madvise(p, ps, MADV_LAZYFREE_STRICT) &&
+	    madvise(p, ps, MADV_REUSE) >= 0)
+		f |= LF_FEAT_STRICT;
+	if ((f & LF_FEAT_LAZYFREE) && prctl(PR_GET_MADV_FREE_LAZY, 0, 0, 0, 0) >= 0)
+		f |= LF_FEAT_MADV_FREE_LAZY;
 	munmap(p, ps);
 	return f;
 }

@@ -28,11 +28,25 @@ extern "C" {
 #ifndef MADV_REUSE
 #define MADV_REUSE	105
 #endif
+#ifndef MADV_LAZYFREE_STRICT
+#define MADV_LAZYFREE_STRICT	106
+#endif
+
+/* The series' switch that makes MADV_FREE act as MADV_LAZYFREE. */
+#ifndef PR_SET_MADV_FREE_LAZY
+#define PR_SET_MADV_FREE_LAZY		74
+#define PR_GET_MADV_FREE_LAZY		75
+#define PR_MADV_FREE_LAZY_DEFAULT	0
+#define PR_MADV_FREE_LAZY_OFF		1
+#define PR_MADV_FREE_LAZY_ON		2
+#endif
 
 /* lf_probe() bits: what the running kernel offers. */
 #define LF_FEAT_LAZYFREE	(1u << 0)	/* MADV_LAZYFREE and MADV_REUSE */
 #define LF_FEAT_FREE		(1u << 1)	/* MADV_FREE (Linux 4.5) */
 #define LF_FEAT_DONTNEED	(1u << 2)	/* MADV_DONTNEED */
+#define LF_FEAT_STRICT		(1u << 3)	/* MADV_LAZYFREE_STRICT */
+#define LF_FEAT_MADV_FREE_LAZY	(1u << 4)	/* PR_SET_MADV_FREE_LAZY */
 
 /*
  * lf_reuse() on the fallback path: the range is usable, but whether its

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 
 #include "lazyfree.h"
 #include "test.h"
@@ -23,9 +24,16 @@ int main(void)
 	else
 		T_CHECK(!!(f & LF_FEAT_LAZYFREE) ==
 			(madvise(p, t_page(), MADV_LAZYFREE) == 0));
+	/* The series' extras come only with the series. */
+	if (!(f & LF_FEAT_LAZYFREE))
+		T_CHECK(!(f & (LF_FEAT_STRICT | LF_FEAT_MADV_FREE_LAZY)));
+	else
+		T_CHECK(!!(f & LF_FEAT_MADV_FREE_LAZY) ==
+			(prctl(PR_GET_MADV_FREE_LAZY, 0, 0, 0, 0) >= 0));
 	T_CHECK(lf_probe() == f);
-	printf("probe: lazyfree=%d free=%d dontneed=%d\n",
+	printf("probe: lazyfree=%d free=%d dontneed=%d strict=%d madv_free_lazy=%d\n",
 	       !!(f & LF_FEAT_LAZYFREE), !!(f & LF_FEAT_FREE),
-	       !!(f & LF_FEAT_DONTNEED));
+	       !!(f & LF_FEAT_DONTNEED), !!(f & LF_FEAT_STRICT),
+	       !!(f & LF_FEAT_MADV_FREE_LAZY));
 	return T_EXIT_PASS;
 }
