@@ -16,8 +16,8 @@ VM    := scripts/vm
 
 CC      := gcc
 CFLAGS  := -O2 -g -Wall -Wextra -Wno-unused-parameter -static -pthread \
-           -isystem $(KHDR) -I testlib -isystem $(TREE)/tools/testing/selftests
-TESTLIB := testlib/testlib.c testlib/testlib.h
+           -isystem $(KHDR) -I testlib -I lib -isystem $(TREE)/tools/testing/selftests
+TESTLIB := testlib/testlib.c testlib/testlib.h lib/lazyfree.h
 
 BASELINE := $(patsubst tests/baseline/%.c,$(BIN)/baseline_%,$(wildcard tests/baseline/*.c))
 BENCH    := $(patsubst bench/%.c,$(BIN)/%,$(wildcard bench/*.c))

@@ -13,22 +13,11 @@
 
 #define LF_MAX_CPUS 64
 
-/* The series' advice values, for programs built on older headers. */
-#ifndef MADV_LAZYFREE
-#define MADV_LAZYFREE	104
-#define MADV_REUSE	105
-#endif
-#ifndef MADV_LAZYFREE_STRICT
-#define MADV_LAZYFREE_STRICT	106
-#endif
-
-#ifndef PR_SET_MADV_FREE_LAZY
-#define PR_SET_MADV_FREE_LAZY		74
-#define PR_GET_MADV_FREE_LAZY		75
-#define PR_MADV_FREE_LAZY_DEFAULT	0
-#define PR_MADV_FREE_LAZY_OFF		1
-#define PR_MADV_FREE_LAZY_ON		2
-#endif
+/*
+ * The series' ABI (advice values, the PR_SET_MADV_FREE_LAZY prctl), for
+ * programs built on older headers: liblazyfree's public header has them.
+ */
+#include "lazyfree.h"
 
 /*
  * Whether MADV_FREE acts as MADV_LAZYFREE in this process (the prctl, or

@@ -4,6 +4,6 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-gcc -O2 -Wall -Wextra -pthread -I "$top/testlib" -o "$tmp/t" \
+gcc -O2 -Wall -Wextra -pthread -I "$top/testlib" -I "$top/lib" -o "$tmp/t" \
 	"$top/tests/host/testlib_test.c" "$top/testlib/testlib.c"
 "$tmp/t"
