@@ -23,7 +23,8 @@ BASELINE := $(patsubst tests/baseline/%.c,$(BIN)/baseline_%,$(wildcard tests/bas
 BENCH    := $(patsubst bench/%.c,$(BIN)/%,$(wildcard bench/*.c))
 LIBTESTS := $(patsubst lib/test/%.c,$(BIN)/lf-test-%,$(wildcard lib/test/*.c))
 FUZZ     := $(BIN)/lffuzz
-PROGS    := $(BASELINE) $(BENCH) $(BIN)/ebizzy-jemalloc $(LIBTESTS) $(FUZZ)
+PROGS    := $(BASELINE) $(BENCH) $(BIN)/ebizzy-jemalloc $(BIN)/ebizzy-dyn \
+            $(LIBTESTS) $(FUZZ)
 
 .PHONY: all run bench check fuzz deps tree kernel kernel-debug headers progs image \
         selftests selftests-baseline vm patches series-build cross-build clean distclean
@@ -55,6 +56,13 @@ $(BIN)/%: bench/%.c $(TESTLIB) | $(BIN)
 $(BIN)/ebizzy-jemalloc: bench/ebizzy.c $(TESTLIB) | $(BIN)
 	$(CC) $(CFLAGS) -DLF_JEMALLOC -o $@ $< testlib/testlib.c -ljemalloc -lm -ldl
 
+# Dynamic, for mallocs Debian ships only as shared libraries (mimalloc),
+# run with LD_PRELOAD; the image carries the loader and the libraries.
+DYNLIBS := /lib64/ld-linux-x86-64.so.2 /lib/x86_64-linux-gnu/libc.so.6 \
+           /usr/lib/x86_64-linux-gnu/libmimalloc.so.2
+$(BIN)/ebizzy-dyn: bench/ebizzy.c $(TESTLIB) | $(BIN)
+	$(CC) $(filter-out -static,$(CFLAGS)) -o $@ $< testlib/testlib.c
+
 $(FUZZ): tests/fuzz/lffuzz.c $(TESTLIB) | $(BIN)
 	$(CC) $(CFLAGS) -o $@ $< testlib/testlib.c
 
@@ -69,7 +77,8 @@ progs: headers
 
 image: progs
 	@cp guest/run-tests guest/bench-suite $(BIN)/
-	@scripts/mkimage.sh $(B)/guest-base.cpio.gz --base $(BIN)/:/lazyfree/bin/
+	@scripts/mkimage.sh $(B)/guest-base.cpio.gz --base $(BIN)/:/lazyfree/bin/ \
+		$(foreach l,$(DYNLIBS),$(l):$(l))
 	@echo ">>> guest image: $(B)/guest-base.cpio.gz"
 
 selftests: headers

@@ -7,8 +7,10 @@
  * key, free the buffer. It prints the records (loops) per second and the
  * user and system time, plus the TLB shootdowns and page faults of the run.
  *
- * Built twice: with glibc's malloc, and with Debian's static jemalloc 5.3
- * (-DLF_JEMALLOC). With jemalloc, -H installs extent hooks that give purged
+ * Built three times: with glibc's malloc, with Debian's static jemalloc 5.3
+ * (-DLF_JEMALLOC), and dynamically (ebizzy-dyn) to run over a malloc that
+ * Debian ships only as a shared library (mimalloc, with LD_PRELOAD; set
+ * EBIZZY_ALLOCATOR to name it in the output). With jemalloc, -H installs extent hooks that give purged
  * memory back with MADV_LAZYFREE and take it back with MADV_REUSE:
  *
  *   - jemalloc 5.3 runs no hook when it reuses a lazily purged (muzzy)
@@ -322,7 +324,7 @@ int main(int argc, char **argv)
 	disc0 = discarded() - disc0;
 	if (csv) {
 		printf("%s,%d,%zu,%zu,%d,%.0f,%.2f,%.2f,%llu,%lld,%lld\n",
-		       ALLOCATOR, nthreads, chunk_size, nchunks, pressure_ms,
+		       getenv("EBIZZY_ALLOCATOR") ?: ALLOCATOR, nthreads, chunk_size, nchunks, pressure_ms,
 		       records / secs, tv(ru.ru_utime), tv(ru.ru_stime),
 		       lf_sum(sd1, 0, ncpu) - lf_sum(sd0, 0, ncpu), f1 - f0,
 		       disc0);
