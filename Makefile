@@ -20,10 +20,11 @@ CFLAGS  := -O2 -g -Wall -Wextra -Wno-unused-parameter -static -pthread \
 TESTLIB := testlib/testlib.c testlib/testlib.h lib/lazyfree.h
 
 BASELINE := $(patsubst tests/baseline/%.c,$(BIN)/baseline_%,$(wildcard tests/baseline/*.c))
+ALLOC    := $(patsubst tests/alloc/%.c,$(BIN)/alloc_%,$(wildcard tests/alloc/*.c))
 BENCH    := $(patsubst bench/%.c,$(BIN)/%,$(wildcard bench/*.c))
 LIBTESTS := $(patsubst lib/test/%.c,$(BIN)/lf-test-%,$(wildcard lib/test/*.c))
 FUZZ     := $(BIN)/lffuzz
-PROGS    := $(BASELINE) $(BENCH) $(BIN)/ebizzy-jemalloc $(BIN)/ebizzy-dyn \
+PROGS    := $(BASELINE) $(ALLOC) $(BENCH) $(BIN)/ebizzy-jemalloc $(BIN)/ebizzy-dyn \
             $(LIBTESTS) $(FUZZ)
 
 .PHONY: all run bench check fuzz deps tree kernel kernel-debug headers progs image \
@@ -53,8 +54,13 @@ $(BIN)/%: bench/%.c $(TESTLIB) | $(BIN)
 	$(CC) $(CFLAGS) -o $@ $< testlib/testlib.c
 
 # The same load over Debian's static jemalloc 5.3 (libjemalloc-dev).
-$(BIN)/ebizzy-jemalloc: bench/ebizzy.c $(TESTLIB) | $(BIN)
-	$(CC) $(CFLAGS) -DLF_JEMALLOC -o $@ $< testlib/testlib.c -ljemalloc -lm -ldl
+$(BIN)/ebizzy-jemalloc: bench/ebizzy.c $(TESTLIB) testlib/lf_jemalloc.c testlib/lf_jemalloc.h | $(BIN)
+	$(CC) $(CFLAGS) -DLF_JEMALLOC -o $@ $< testlib/testlib.c testlib/lf_jemalloc.c \
+		-ljemalloc -lm -ldl
+
+# Guest tests of allocators over the series (static jemalloc).
+$(BIN)/alloc_%: tests/alloc/%.c $(TESTLIB) testlib/lf_jemalloc.c testlib/lf_jemalloc.h | $(BIN)
+	$(CC) $(CFLAGS) -o $@ $< testlib/testlib.c testlib/lf_jemalloc.c -ljemalloc -lm -ldl
 
 # Dynamic, for mallocs Debian ships only as shared libraries (mimalloc),
 # run with LD_PRELOAD; the image carries the loader and the libraries.

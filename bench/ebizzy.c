@@ -10,22 +10,9 @@
  * Built three times: with glibc's malloc, with Debian's static jemalloc 5.3
  * (-DLF_JEMALLOC), and dynamically (ebizzy-dyn) to run over a malloc that
  * Debian ships only as a shared library (mimalloc, with LD_PRELOAD; set
- * EBIZZY_ALLOCATOR to name it in the output). With jemalloc, -H installs extent hooks that give purged
- * memory back with MADV_LAZYFREE and take it back with MADV_REUSE:
- *
- *   - jemalloc 5.3 runs no hook when it reuses a lazily purged (muzzy)
- *     extent, so there is no point at which to call MADV_REUSE for one.
- *     MADV_LAZYFREE there would rely on the fault to take pages back,
- *     which is exact only for the thread that freed them (see the kernel's
- *     lazyfree.rst); another thread could write through a translation its
- *     CPU still caches, and the write would be lost if reclaim discarded
- *     the page. So purge_lazy is left alone (MADV_FREE, or the switch).
- *   - decommit/commit do have both ends. jemalloc's commit must return
- *     zeroed memory, and MADV_REUSE returns pages the kernel kept with
- *     their old contents, so commit zeroes the range after MADV_REUSE.
- *     That write is what a fault-and-zero would have cost the kernel, and
- *     it needs no IPI. decommit is MADV_LAZYFREE; with dirty_decay_ms:0
- *     and muzzy_decay_ms:0 jemalloc decommits every extent it would purge.
+ * EBIZZY_ALLOCATOR to name it in the output). With jemalloc, -H installs
+ * the extent hooks of testlib/lf_jemalloc.c: decommit with MADV_LAZYFREE,
+ * commit with MADV_REUSE and zeroing (the header says why those hooks).
  *
  * -P ms adds memory pressure: the program runs in a memory cgroup of its
  * own, and a thread asks it to reclaim 8 MiB (memory.reclaim) every ms
@@ -51,7 +38,7 @@
 #include "testlib.h"
 
 #ifdef LF_JEMALLOC
-#include <jemalloc/jemalloc.h>
+#include "lf_jemalloc.h"
 #define ALLOCATOR "jemalloc"
 #else
 #define ALLOCATOR "glibc"
@@ -111,112 +98,6 @@ static void *pressure(void *arg)
 	return NULL;
 }
 
-#ifdef LF_JEMALLOC
-static extent_hooks_t *orig;
-static unsigned long n_commit, n_decommit, n_lost, n_failed;
-
-static bool lf_decommit(extent_hooks_t *h, void *addr, size_t size,
-			size_t off, size_t len, unsigned arena)
-{
-	if (madvise((char *)addr + off, len, MADV_LAZYFREE)) {
-		__atomic_add_fetch(&n_failed, 1, __ATOMIC_RELAXED);
-		return true;	/* jemalloc then purges another way */
-	}
-	__atomic_add_fetch(&n_decommit, 1, __ATOMIC_RELAXED);
-	return false;
-}
-
-static bool lf_commit(extent_hooks_t *h, void *addr, size_t size,
-		      size_t off, size_t len, unsigned arena)
-{
-	long lost = madvise((char *)addr + off, len, MADV_REUSE);
-
-	if (lost < 0) {
-		__atomic_add_fetch(&n_failed, 1, __ATOMIC_RELAXED);
-		return true;
-	}
-	/* jemalloc takes committed memory as zeroed: kept pages are not. */
-	memset((char *)addr + off, 0, len);
-	__atomic_add_fetch(&n_commit, 1, __ATOMIC_RELAXED);
-	__atomic_add_fetch(&n_lost, lost, __ATOMIC_RELAXED);
-	return false;
-}
-
-#define PASS(name, ...) (orig->name ? orig->name(orig, __VA_ARGS__) : true)
-
-static void *lf_alloc(extent_hooks_t *h, void *addr, size_t size,
-		      size_t align, bool *zero, bool *commit, unsigned arena)
-{
-	return orig->alloc(orig, addr, size, align, zero, commit, arena);
-}
-
-static bool lf_dalloc(extent_hooks_t *h, void *addr, size_t size,
-		      bool committed, unsigned arena)
-{
-	return PASS(dalloc, addr, size, committed, arena);
-}
-
-static void lf_destroy(extent_hooks_t *h, void *addr, size_t size,
-		       bool committed, unsigned arena)
-{
-	if (orig->destroy)
-		orig->destroy(orig, addr, size, committed, arena);
-}
-
-static bool lf_purge_lazy(extent_hooks_t *h, void *addr, size_t size,
-			  size_t off, size_t len, unsigned arena)
-{
-	return PASS(purge_lazy, addr, size, off, len, arena);
-}
-
-static bool lf_purge_forced(extent_hooks_t *h, void *addr, size_t size,
-			    size_t off, size_t len, unsigned arena)
-{
-	return PASS(purge_forced, addr, size, off, len, arena);
-}
-
-static bool lf_split(extent_hooks_t *h, void *addr, size_t size, size_t a,
-		     size_t b, bool committed, unsigned arena)
-{
-	return PASS(split, addr, size, a, b, committed, arena);
-}
-
-static bool lf_merge(extent_hooks_t *h, void *a, size_t asize, void *b,
-		     size_t bsize, bool committed, unsigned arena)
-{
-	return PASS(merge, a, asize, b, bsize, committed, arena);
-}
-
-static extent_hooks_t lf_hooks = {
-	lf_alloc, lf_dalloc, lf_destroy, lf_commit, lf_decommit,
-	lf_purge_lazy, lf_purge_forced, lf_split, lf_merge,
-};
-
-/*
- * Every arena, including those not created yet, gets the hooks; all but
- * the one for huge allocations (over opt.oversize_threshold, 8 MiB), which
- * takes no hooks before it exists. ebizzy's chunks stay below it.
- */
-static int install_hooks(void)
-{
-	extent_hooks_t *hooks = &lf_hooks;
-	size_t sz = sizeof(orig);
-	unsigned narenas;
-	char name[64];
-
-	if (mallctl("arena.0.extent_hooks", &orig, &sz, NULL, 0))
-		return -1;
-	sz = sizeof(narenas);
-	if (mallctl("arenas.narenas", &narenas, &sz, NULL, 0))
-		return -1;
-	for (unsigned i = 0; i + 1 < narenas; i++) {
-		snprintf(name, sizeof(name), "arena.%u.extent_hooks", i);
-		if (mallctl(name, NULL, NULL, &hooks, sizeof(hooks)))
-			return -1;
-	}
-	return 0;
-}
-#endif
 
 /*
  * Pages reclaim freed without writing them anywhere because they had been
@@ -274,7 +155,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 #ifdef LF_JEMALLOC
-	if (hooks && install_hooks()) {
+	if (hooks && lf_jemalloc_install_hooks()) {
 		fprintf(stderr, "ebizzy: cannot install jemalloc extent hooks\n");
 		return 1;
 	}
@@ -341,7 +222,8 @@ int main(int argc, char **argv)
 #ifdef LF_JEMALLOC
 	if (hooks)
 		fprintf(stderr, "hooks: %lu decommits (MADV_LAZYFREE), %lu commits (MADV_REUSE), %lu pages discarded, %lu calls failed\n",
-			n_decommit, n_commit, n_lost, n_failed);
+			lf_jemalloc_stats.decommit, lf_jemalloc_stats.commit,
+			lf_jemalloc_stats.lost, lf_jemalloc_stats.failed);
 #endif
 	return 0;
 }

@@ -112,7 +112,7 @@ fi
 # The guest suites: the baseline tests and a short fixed-seed run of the
 # fuzzer, then liblazyfree's tests on the path the kernel offers and forced
 # onto the fallback, then the kernel selftest.
-suites=$(cd build/bin && ls baseline_* lffuzz | sed 's|^|/lazyfree/bin/|' | tr '\n' ' ')
+suites=$(cd build/bin && ls baseline_* alloc_* lffuzz | sed 's|^|/lazyfree/bin/|' | tr '\n' ' ')
 libtests=$(cd build/bin && ls lf-test-* | sed 's|^|/lazyfree/bin/|' | tr '\n' ' ')
 # The series' own selftest runs on both kernels too, once the series has it.
 own=()

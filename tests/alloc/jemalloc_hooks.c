@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * jemalloc 5.3 with the lazyfree extent hooks (testlib/lf_jemalloc.c):
+ * memory jemalloc decommits goes back with MADV_LAZYFREE, comes back with
+ * MADV_REUSE, and must then be what jemalloc's contract says: zeroed (so
+ * calloc() may skip its memset), and holding what the program writes, even
+ * when reclaim discards decommitted pages meanwhile and when the extent
+ * moves to another thread.
+ */
+#define _GNU_SOURCE
+#include <jemalloc/jemalloc.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "lf_jemalloc.h"
+#include "testlib.h"
+
+/* Every free of an extent decommits it: the hooks run all the time. */
+const char *malloc_conf = "dirty_decay_ms:0,muzzy_decay_ms:0";
+
+#define BLOCK	(1 << 20)	/* a large allocation: its own extent */
+#define ROUNDS	200
+
+static bool all_zero(const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+static int hooks_or_skip(void)
+{
+	void *p = mmap(NULL, lf_page(), PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int lazy = p != MAP_FAILED && !madvise(p, lf_page(), MADV_LAZYFREE);
+
+	if (p != MAP_FAILED)
+		munmap(p, lf_page());
+	if (!lazy)
+		return 1;
+	return lf_jemalloc_install_hooks() ? -1 : 0;
+}
+
+/* Make jemalloc purge this thread's arena now, not at a decay tick. */
+static int purge_my_arena(void)
+{
+	unsigned arena;
+	size_t sz = sizeof(arena);
+	char name[64];
+
+	if (mallctl("thread.arena", &arena, &sz, NULL, 0))
+		return -1;
+	snprintf(name, sizeof(name), "arena.%u.purge", arena);
+	return mallctl(name, NULL, NULL, NULL, 0);
+}
+
+TEST(calloc_after_lazyfree_decommit_reads_zero)
+{
+	unsigned long decommit0, commit0, decommits, commits;
+	int r = hooks_or_skip();
+
+	if (r > 0)
+		SKIP(return, "no MADV_LAZYFREE");
+	ASSERT_EQ(0, r);
+	decommit0 = lf_jemalloc_stats.decommit;
+	commit0 = lf_jemalloc_stats.commit;
+	for (int i = 0; i < ROUNDS; i++) {
+		unsigned char *p = malloc(BLOCK), *q;
+
+		ASSERT_NE(NULL, p);
+		memset(p, 0xab, BLOCK);
+		free(p);
+		ASSERT_EQ(0, purge_my_arena());
+		q = calloc(1, BLOCK);
+		ASSERT_NE(NULL, q);
+		ASSERT_TRUE(all_zero(q, BLOCK));
+		free(q);
+	}
+	decommits = lf_jemalloc_stats.decommit - decommit0;
+	commits = lf_jemalloc_stats.commit - commit0;
+	TH_LOG("%lu decommits, %lu commits", decommits, commits);
+	/* The hooks ran: the test exercised MADV_LAZYFREE and MADV_REUSE. */
+	EXPECT_LE(ROUNDS, decommits);
+	EXPECT_LE(ROUNDS, commits);
+	EXPECT_EQ(0, lf_jemalloc_stats.failed);
+}
+
+/*
+ * Threads allocate, tag, check and free blocks, so that extents decommitted
+ * by one thread are committed by another, while the main thread makes the
+ * kernel reclaim from the group (memory.reclaim), discarding decommitted
+ * pages. A block must read zero from calloc() and keep its tag until freed.
+ */
+#define THREADS	3
+
+static volatile int stop;
+static volatile int bad;
+
+static void *churn(void *arg)
+{
+	unsigned long tag = (unsigned long)arg, round = 0;
+
+	while (!stop) {
+		unsigned long *p = calloc(1, BLOCK);
+		size_t n = BLOCK / sizeof(*p);
+
+		if (!p || !all_zero((unsigned char *)p, BLOCK)) {
+			bad = 1;
+			return NULL;
+		}
+		for (size_t i = 0; i < n; i += 512)
+			p[i] = tag << 32 | round << 8 | (i & 0xff);
+		usleep(100);
+		for (size_t i = 0; i < n; i += 512)
+			if (p[i] != (tag << 32 | round << 8 | (i & 0xff)))
+				bad = 2;
+		free(p);
+		round = (round + 1) & 0xffffff;
+	}
+	return NULL;
+}
+
+TEST(blocks_keep_contents_across_threads_under_reclaim)
+{
+	char path[256], name[64];
+	pthread_t tid[THREADS];
+	long long disc0;
+	int r = hooks_or_skip();
+
+	if (r > 0)
+		SKIP(return, "no MADV_LAZYFREE");
+	ASSERT_EQ(0, r);
+	snprintf(name, sizeof(name), "jemalloc-hooks-%d", getpid());
+	if (lf_cg_create(name, path, sizeof(path)) || lf_cg_enter(path))
+		SKIP(return, "no memory cgroup");
+	disc0 = lf_vmstat("lazyfree_discarded");
+	stop = 0;
+	for (long i = 0; i < THREADS; i++)
+		ASSERT_EQ(0, pthread_create(&tid[i], NULL, churn, (void *)(i + 1)));
+	for (int i = 0; i < 100 && !bad; i++) {
+		lf_cg_write(path, "memory.reclaim", "4M");	/* EAGAIN is fine */
+		usleep(10000);
+	}
+	stop = 1;
+	for (int i = 0; i < THREADS; i++)
+		pthread_join(tid[i], NULL);
+	lf_cg_destroy(path);
+	TH_LOG("%lu decommits, %lu commits, %lu pages reported discarded, %lld discarded in all",
+	       lf_jemalloc_stats.decommit, lf_jemalloc_stats.commit,
+	       lf_jemalloc_stats.lost, lf_vmstat("lazyfree_discarded") - disc0);
+	EXPECT_EQ(0, bad);
+	EXPECT_EQ(0, lf_jemalloc_stats.failed);
+	EXPECT_LT(0, lf_jemalloc_stats.commit);
+}
+
+TEST_HARNESS_MAIN
