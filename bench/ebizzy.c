@@ -98,7 +98,6 @@ static void *pressure(void *arg)
 	return NULL;
 }
 
-
 /*
  * Pages reclaim freed without writing them anywhere because they had been
  * given back: MADV_FREE pages and lazily freed ones alike.
@@ -117,8 +116,9 @@ int main(int argc, char **argv)
 {
 	bool hooks = false, lazy = false, csv = false;
 	unsigned long long sd0[LF_MAX_CPUS], sd1[LF_MAX_CPUS], records = 0;
+	unsigned long long shootdowns;
+	long long disc0, discards;
 	pthread_t *tid, ptid;
-	long long disc0;
 	struct rusage ru;
 	long long f0, f1;
 	char name[64];
@@ -202,20 +202,20 @@ int main(int argc, char **argv)
 	getrusage(RUSAGE_SELF, &ru);
 	if (ncpu < 0)
 		ncpu = 0;
-	disc0 = discarded() - disc0;
+	shootdowns = lf_sum(sd1, 0, ncpu) - lf_sum(sd0, 0, ncpu);
+	discards = discarded() - disc0;
 	if (csv) {
 		printf("%s,%d,%zu,%zu,%d,%.0f,%.2f,%.2f,%llu,%lld,%lld\n",
-		       getenv("EBIZZY_ALLOCATOR") ?: ALLOCATOR, nthreads, chunk_size, nchunks, pressure_ms,
-		       records / secs, tv(ru.ru_utime), tv(ru.ru_stime),
-		       lf_sum(sd1, 0, ncpu) - lf_sum(sd0, 0, ncpu), f1 - f0,
-		       disc0);
+		       getenv("EBIZZY_ALLOCATOR") ?: ALLOCATOR, nthreads,
+		       chunk_size, nchunks, pressure_ms, records / secs,
+		       tv(ru.ru_utime), tv(ru.ru_stime), shootdowns, f1 - f0,
+		       discards);
 	} else {
 		printf("%llu records/s\n", (unsigned long long)(records / secs));
 		printf("real %.2f s\nuser %.2f s\nsys  %.2f s\n", secs,
 		       tv(ru.ru_utime), tv(ru.ru_stime));
 		printf("shootdowns %llu\nfaults %lld\ndiscarded %lld\n",
-		       lf_sum(sd1, 0, ncpu) - lf_sum(sd0, 0, ncpu), f1 - f0,
-		       disc0);
+		       shootdowns, f1 - f0, discards);
 	}
 	if (pressure_ms)
 		lf_cg_destroy(cg);

@@ -112,8 +112,12 @@ fi
 # The guest suites: the baseline tests and a short fixed-seed run of the
 # fuzzer, then liblazyfree's tests on the path the kernel offers and forced
 # onto the fallback, then the kernel selftest.
-suites=$(cd build/bin && ls baseline_* alloc_* lffuzz | sed 's|^|/lazyfree/bin/|' | tr '\n' ' ')
-libtests=$(cd build/bin && ls lf-test-* | sed 's|^|/lazyfree/bin/|' | tr '\n' ' ')
+guest_paths() {	# PATTERN... : the guest paths of the matching programs
+	(cd build/bin && ls "$@") | sed 's|^|/lazyfree/bin/|' | tr '\n' ' '
+}
+baseline=$(guest_paths baseline_*)
+suites="$baseline$(guest_paths alloc_* lffuzz)"
+libtests=$(guest_paths lf-test-*)
 # The series' own selftest runs on both kernels too, once the series has it.
 own=()
 if [ -x build/selftests-mm/lazyfree ]; then
@@ -138,7 +142,6 @@ fi
 
 # Once more with MADV_FREE acting as MADV_LAZYFREE system-wide
 # (vm.madv_free_lazy): the baseline tests of MADV_FREE must still hold.
-baseline=$(cd build/bin && ls baseline_* | sed 's|^|/lazyfree/bin/|' | tr '\n' ' ')
 guest guest-madv-free-lazy -k normal -t 600 \
 	-c "echo 1 >/proc/sys/vm/madv_free_lazy" -c "run-tests $baseline"
 tally_tap madv_free_lazy "$res/guest-madv-free-lazy.out"

@@ -27,16 +27,15 @@ const char *malloc_conf = "dirty_decay_ms:0,muzzy_decay_ms:0";
 
 static bool all_zero(const unsigned char *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (p[i])
+	for (size_t off = 0; off < n; off += lf_page())
+		if (!lf_page_is_zero(p + off))
 			return false;
 	return true;
 }
 
 static int hooks_or_skip(void)
 {
-	void *p = mmap(NULL, lf_page(), PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *p = lf_map(1);
 	int lazy = p != MAP_FAILED && !madvise(p, lf_page(), MADV_LAZYFREE);
 
 	if (p != MAP_FAILED)
