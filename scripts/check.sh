@@ -112,12 +112,21 @@ fi
 # The guest suites: the baseline tests and a short fixed-seed run of the
 # fuzzer, then liblazyfree's tests on the path the kernel offers and forced
 # onto the fallback, then the kernel selftest.
-guest_paths() {	# PATTERN... : the guest paths of the matching programs
-	(cd build/bin && ls "$@") | sed 's|^|/lazyfree/bin/|' | tr '\n' ' '
+guest_paths() {	# VAR 'GLOB'... : VAR = the guest paths of the programs
+	local var=$1 g f out=""
+	shift
+	for g in "$@"; do
+		for f in build/bin/$g; do
+			[ -e "$f" ] || { result fail "check: no program build/bin/$g"; continue; }
+			out+="/lazyfree/bin/${f#build/bin/} "
+		done
+	done
+	printf -v "$var" '%s' "$out"
 }
-baseline=$(guest_paths baseline_*)
-suites="$baseline$(guest_paths alloc_* lffuzz)"
-libtests=$(guest_paths lf-test-*)
+guest_paths baseline 'baseline_*'
+guest_paths more 'alloc_*' lffuzz
+suites="$baseline$more"
+guest_paths libtests 'lf-test-*'
 # The series' own selftest runs on both kernels too, once the series has it.
 own=()
 if [ -x build/selftests-mm/lazyfree ]; then
