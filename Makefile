@@ -4,8 +4,11 @@
 #   make check    host tests, guest tests on the normal and debug kernels,
 #                 and the upstream mm selftests that passed on the baseline
 #
-# Other targets: bench, kernel, kernel-debug, tree, patches, series-build, cross-build, fuzz, image,
-# selftests, vm, clean. Pass KSRC=/path/to/linux-6.12 to build from your own tree.
+# Other targets: bench, kernel, kernel-debug, tree, patches, series-build,
+# cross-build, fuzz, image, selftests, vm, clean. Pass KSRC=/path/to/linux-6.12
+# to build from your own tree, and ACCEL=kvm or ACCEL=tcg to force QEMU's
+# accelerator (default auto: KVM once it has booted the kernel to its first
+# console line, TCG otherwise).
 
 SHELL := /bin/bash
 B     := build
@@ -13,14 +16,16 @@ TREE  := $(B)/linux
 KHDR  := $(B)/kbuild-normal/usr/include
 BIN   := $(B)/bin
 VM    := scripts/vm
+ACCEL ?= $(or $(LAZYFREE_ACCEL),auto)
+export LAZYFREE_ACCEL := $(ACCEL)
 
 CC      := gcc
 CFLAGS  := -O2 -g -Wall -Wextra -Wno-unused-parameter -static -pthread \
            -isystem $(KHDR) -I testlib -I lib -isystem $(TREE)/tools/testing/selftests
 TESTLIB := testlib/testlib.c testlib/testlib.h lib/lazyfree.h
 
-BASELINE := $(patsubst tests/baseline/%.c,$(BIN)/baseline_%,$(wildcard tests/baseline/*.c))
-ALLOC    := $(patsubst tests/alloc/%.c,$(BIN)/alloc_%,$(wildcard tests/alloc/*.c))
+BASELINE := $(patsubst tests/baseline/%.c,$(BIN)/baseline-%,$(wildcard tests/baseline/*.c))
+ALLOC    := $(patsubst tests/alloc/%.c,$(BIN)/alloc-%,$(wildcard tests/alloc/*.c))
 BENCH    := $(patsubst bench/%.c,$(BIN)/%,$(wildcard bench/*.c))
 LIBTESTS := $(patsubst lib/test/%.c,$(BIN)/lf-test-%,$(wildcard lib/test/*.c))
 FUZZ     := $(BIN)/lffuzz
@@ -33,34 +38,34 @@ PROGS    := $(BASELINE) $(ALLOC) $(BENCH) $(BIN)/ebizzy-jemalloc $(BIN)/ebizzy-d
 all: kernel image
 
 deps:
-	@scripts/deps.sh
+	@scripts/lib/deps.sh
 
 tree: deps
-	@scripts/kernel-tree.sh prepare
+	@scripts/lib/kernel-tree.sh prepare
 
 kernel: tree
-	@scripts/kernel-build.sh normal
+	@scripts/lib/kernel-build.sh normal
 
 kernel-debug: tree
-	@scripts/kernel-build.sh debug
+	@scripts/lib/kernel-build.sh debug
 
 headers: kernel
 	@$(MAKE) -s -C $(TREE) O=$(CURDIR)/$(B)/kbuild-normal headers >/dev/null
 
-$(BIN)/baseline_%: tests/baseline/%.c $(TESTLIB) | $(BIN)
+$(BIN)/baseline-%: tests/baseline/%.c $(TESTLIB) | $(BIN)
 	$(CC) $(CFLAGS) -o $@ $< testlib/testlib.c
 
 $(BIN)/%: bench/%.c $(TESTLIB) | $(BIN)
 	$(CC) $(CFLAGS) -o $@ $< testlib/testlib.c
 
 # The same load over Debian's static jemalloc 5.3 (libjemalloc-dev).
-$(BIN)/ebizzy-jemalloc: bench/ebizzy.c $(TESTLIB) testlib/lf_jemalloc.c testlib/lf_jemalloc.h | $(BIN)
-	$(CC) $(CFLAGS) -DLF_JEMALLOC -o $@ $< testlib/testlib.c testlib/lf_jemalloc.c \
+$(BIN)/ebizzy-jemalloc: bench/ebizzy.c $(TESTLIB) testlib/jemalloc-hooks.c testlib/jemalloc-hooks.h | $(BIN)
+	$(CC) $(CFLAGS) -DLF_JEMALLOC -o $@ $< testlib/testlib.c testlib/jemalloc-hooks.c \
 		-ljemalloc -lm -ldl
 
 # Guest tests of allocators over the series (static jemalloc).
-$(BIN)/alloc_%: tests/alloc/%.c $(TESTLIB) testlib/lf_jemalloc.c testlib/lf_jemalloc.h | $(BIN)
-	$(CC) $(CFLAGS) -o $@ $< testlib/testlib.c testlib/lf_jemalloc.c -ljemalloc -lm -ldl
+$(BIN)/alloc-%: tests/alloc/%.c $(TESTLIB) testlib/jemalloc-hooks.c testlib/jemalloc-hooks.h | $(BIN)
+	$(CC) $(CFLAGS) -o $@ $< testlib/testlib.c testlib/jemalloc-hooks.c -ljemalloc -lm -ldl
 
 # Dynamic, for mallocs Debian ships only as shared libraries (mimalloc),
 # run with LD_PRELOAD; the image carries the loader and the libraries.
@@ -83,16 +88,16 @@ progs: headers
 
 image: progs
 	@cp guest/run-tests guest/bench-suite $(BIN)/
-	@scripts/mkimage.sh $(B)/guest-base.cpio.gz --base $(BIN)/:/lazyfree/bin/ \
+	@scripts/lib/mkimage.sh $(B)/guest-base.cpio.gz --base $(BIN)/:/lazyfree/bin/ \
 		$(foreach l,$(DYNLIBS),$(l):$(l))
 	@echo ">>> guest image: $(B)/guest-base.cpio.gz"
 
 selftests: headers
-	@scripts/selftests.sh build
+	@scripts/lib/selftests.sh build
 
 # Rewrite tests/mm-selftests.pass; run on the unpatched kernel only.
 selftests-baseline: kernel image selftests
-	@scripts/selftests.sh baseline
+	@scripts/lib/selftests.sh baseline
 
 # The benchmarks in one boot: make run prints a short version of the
 # tables; make bench writes results/*.csv and results/*.png.
@@ -116,15 +121,15 @@ fuzz: kernel $(if $(filter debug,$(KERNEL)),kernel-debug) image
 	@$(VM) -q -k $(KERNEL) -t $$(( $(DURATION) + 300 )) -- lffuzz -T $(DURATION) -s $(SEED)
 
 patches:
-	@scripts/kernel-tree.sh export
+	@scripts/lib/kernel-tree.sh export
 
 # Build the normal kernel at every patch of the series (bisectability).
 series-build: kernel
-	@scripts/series-build.sh
+	@scripts/lib/series-build.sh
 
 # Build arm64, where the generic fallbacks of the series are used.
 cross-build: tree
-	@scripts/cross-build.sh arm64
+	@scripts/lib/cross-build.sh arm64
 
 clean:
 	rm -rf $(BIN) $(B)/*.cpio.gz $(B)/selftests-mm

@@ -11,7 +11,7 @@
  * (-DLF_JEMALLOC), and dynamically (ebizzy-dyn) to run over a malloc that
  * Debian ships only as a shared library (mimalloc, with LD_PRELOAD; set
  * EBIZZY_ALLOCATOR to name it in the output). With jemalloc, -H installs
- * the extent hooks of testlib/lf_jemalloc.c: decommit with MADV_LAZYFREE,
+ * the extent hooks of testlib/jemalloc-hooks.c: decommit with MADV_LAZYFREE,
  * commit with MADV_REUSE and zeroing (the header says why those hooks).
  *
  * -P ms adds memory pressure: the program runs in a memory cgroup of its
@@ -38,7 +38,7 @@
 #include "testlib.h"
 
 #ifdef LF_JEMALLOC
-#include "lf_jemalloc.h"
+#include "jemalloc-hooks.h"
 #define ALLOCATOR "jemalloc"
 #else
 #define ALLOCATOR "glibc"

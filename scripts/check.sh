@@ -123,8 +123,8 @@ guest_paths() {	# VAR 'GLOB'... : VAR = the guest paths of the programs
 	done
 	printf -v "$var" '%s' "$out"
 }
-guest_paths baseline 'baseline_*'
-guest_paths more 'alloc_*' lffuzz
+guest_paths baseline 'baseline-*'
+guest_paths more 'alloc-*' lffuzz
 suites="$baseline$more"
 guest_paths libtests 'lf-test-*'
 # The series' own selftest runs on both kernels too, once the series has it.

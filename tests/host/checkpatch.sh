@@ -25,6 +25,6 @@ while read -r p; do
 		bad=1
 	fi
 	grep -q '^Signed-off-by: ' "$f" || { echo "    $p has no Signed-off-by"; bad=1; }
-done < <("$top/scripts/kernel-tree.sh" list)
+done < <("$top/scripts/lib/kernel-tree.sh" list)
 [ $bad -eq 0 ] && echo "checkpatch: ok"
 exit $bad

@@ -5,5 +5,5 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 gcc -O2 -Wall -Wextra -pthread -I "$top/testlib" -I "$top/lib" -o "$tmp/t" \
-	"$top/tests/host/testlib_test.c" "$top/testlib/testlib.c"
+	"$top/tests/host/testlib-test.c" "$top/testlib/testlib.c"
 "$tmp/t"

@@ -6,7 +6,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-kt=$top/scripts/kernel-tree.sh
+kt=$top/scripts/lib/kernel-tree.sh
 
 mkdir -p "$tmp/src/mm"
 printf 'kernelversion:\n\t@echo 6.12.99\n' >"$tmp/src/Makefile"
@@ -43,4 +43,4 @@ if "$kt" prepare 2>"$tmp/err"; then
 fi
 grep -q "kernel/patches/0001-mm-add-line-three.patch does not apply" "$tmp/err" ||
 	{ cat "$tmp/err"; echo "message does not name the patch"; exit 1; }
-echo "kernel_tree: ok"
+echo "kernel-tree: ok"

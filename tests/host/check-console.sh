@@ -5,7 +5,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cc=$top/scripts/check-console.sh
+cc=$top/scripts/lib/check-console.sh
 
 cat >"$tmp/clean" <<'LOG'
 [    0.000000] Linux version 6.12.117+ (lazyfree@guest) #1 SMP
@@ -32,4 +32,4 @@ done <<'LOG'
 [    1.0] Kernel panic - not syncing: Fatal exception
 [    1.0] WARNING: suspicious RCU usage
 LOG
-echo "check_console: ok"
+echo "check-console: ok"

@@ -6,7 +6,7 @@
 # archive (its /run.sh and extra programs) after the base image.
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 gen=$top/build/gen_init_cpio
 out=$1; shift
 base=0

@@ -6,7 +6,7 @@
 # Kconfig changes, so rebuilds stay incremental. ccache is used when present.
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 flavor=${1:-normal}
 tree=${TREE:-$top/build/linux}
 out=$top/build/kbuild-$flavor
@@ -21,7 +21,7 @@ esac
 [ -f "$tree/Makefile" ] || { echo "error: no kernel tree at $tree" >&2; exit 1; }
 mkdir -p "$out"
 
-. "$top/scripts/kbuild-env.sh"
+. "$top/scripts/lib/kbuild-env.sh"
 kbuild_make "$tree" "$out"
 
 want=$(cat "${frags[@]}" | sha256sum | cut -d' ' -f1)

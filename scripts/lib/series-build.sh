@@ -9,7 +9,7 @@
 # first patch that does not build, naming it.
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 tree=$top/build/linux
 wt=$top/build/series
 out=$top/build/kbuild-series
@@ -25,7 +25,7 @@ fi
 mkdir -p "$out"
 cp "$top/build/kbuild-normal/.config" "$out/.config"
 
-. "$top/scripts/kbuild-env.sh"
+. "$top/scripts/lib/kbuild-env.sh"
 kbuild_make "$wt" "$out"
 
 n=0

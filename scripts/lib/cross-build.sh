@@ -9,7 +9,7 @@
 # path is shown to compile and link. Needs gcc-aarch64-linux-gnu.
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 arch=${1:-arm64}
 tree=${TREE:-$top/build/linux}
 out=$top/build/kbuild-$arch

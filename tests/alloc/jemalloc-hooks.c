@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * jemalloc 5.3 with the lazyfree extent hooks (testlib/lf_jemalloc.c):
+ * jemalloc 5.3 with the lazyfree extent hooks (testlib/jemalloc-hooks.c):
  * memory jemalloc decommits goes back with MADV_LAZYFREE, comes back with
  * MADV_REUSE, and must then be what jemalloc's contract says: zeroed (so
  * calloc() may skip its memset), and holding what the program writes, even
@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "lf_jemalloc.h"
+#include "jemalloc-hooks.h"
 #include "testlib.h"
 
 /* Every free of an extent decommits it: the hooks run all the time. */

@@ -10,7 +10,7 @@
 # make check runs exactly these and fails if any of them fails.
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 tree=${TREE:-$top/build/linux}
 out=$top/build/selftests-mm
 khdr=$top/build/kbuild-normal/usr/include
@@ -37,7 +37,7 @@ build)
 		>"$out.log" 2>&1 || true
 	n=$(programs | wc -l)
 	echo ">>> $n selftest programs built (log: build/selftests-mm.log)"
-	"$top/scripts/mkimage.sh" "$top/build/selftests-mm.cpio.gz" "$out/:/selftests/mm/"
+	"$top/scripts/lib/mkimage.sh" "$top/build/selftests-mm.cpio.gz" "$out/:/selftests/mm/"
 	echo "$want" >"$stamp"
 	;;
 baseline)

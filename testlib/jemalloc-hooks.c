@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "lf_jemalloc.h"
+#include "jemalloc-hooks.h"
 #include "testlib.h"
 
 static extent_hooks_t *orig;

@@ -11,7 +11,7 @@
 # Developers edit and commit in build/linux, then run "make patches".
 set -euo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 tree=${TREE:-$top/build/linux}
 pdir=${PATCHDIR:-$top/kernel/patches}
 tarball=/usr/src/linux-source-6.12.tar.xz
@@ -30,7 +30,7 @@ base_id() {
 	else
 		local v
 		v=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null) ||
-			die "linux-source-6.12 is not installed (scripts/deps.sh installs it)"
+			die "linux-source-6.12 is not installed (scripts/lib/deps.sh installs it)"
 		echo "Debian linux-source-6.12 $v"
 	fi
 }
