@@ -40,7 +40,7 @@ static void *echo(void *arg)
 {
 	char c;
 
-	lf_pin_self(cpu);
+	t_pin_self(cpu);
 	for (long i = 0; i < trips; i++) {
 		if (read(ping[0], &c, 1) != 1 || write(pong[1], &c, 1) != 1)
 			exit(2);
@@ -51,30 +51,30 @@ static void *echo(void *arg)
 /* One round in a fresh process; writes ns per round trip to the pipe. */
 static void child(int mode, int out)
 {
-	char *page = lf_map(1), c = 0;
+	char *page = t_map(1), c = 0;
 	pthread_t tid;
 	uint64_t t0, t1;
 	double ns;
 
 	if (page == MAP_FAILED || pipe(ping) || pipe(pong))
 		exit(2);
-	lf_pin_self(cpu);
+	t_pin_self(cpu);
 	page[0] = 1;
-	if (mode != PLAIN && madvise(page, lf_page(), MADV_LAZYFREE))
+	if (mode != PLAIN && madvise(page, t_page(), MADV_LAZYFREE))
 		exit(3);
 	if (pthread_create(&tid, NULL, echo, NULL))
 		exit(2);
-	t0 = lf_now_ns();
+	t0 = t_now_ns();
 	for (long i = 0; i < trips; i++) {
 		if (mode == CHURN) {
 			page[0] = 1;
-			madvise(page, lf_page(), MADV_LAZYFREE);
-			madvise(page, lf_page(), MADV_REUSE);
+			madvise(page, t_page(), MADV_LAZYFREE);
+			madvise(page, t_page(), MADV_REUSE);
 		}
 		if (write(ping[1], &c, 1) != 1 || read(pong[0], &c, 1) != 1)
 			exit(2);
 	}
-	t1 = lf_now_ns();
+	t1 = t_now_ns();
 	pthread_join(tid, NULL);
 	ns = (double)(t1 - t0) / trips;
 	if (write(out, &ns, sizeof(ns)) != sizeof(ns))
@@ -134,15 +134,15 @@ int main(int argc, char **argv)
 	}
 	if (rounds < 1 || rounds > 64 || trips < 1)
 		return 2;
-	probe = lf_map(1);
+	probe = t_map(1);
 	if (probe == MAP_FAILED)
 		return 1;
-	if (madvise(probe, lf_page(), MADV_REUSE) < 0) {
+	if (madvise(probe, t_page(), MADV_REUSE) < 0) {
 		printf("ctxswitch: this kernel has no MADV_LAZYFREE; plain only\n");
 		fflush(stdout);
 		nmodes = 1;
 	}
-	munmap(probe, lf_page());
+	munmap(probe, t_page());
 	/* Interleaved, so that drift in the host hits every mode alike. */
 	for (int r = 0; r < rounds; r++)
 		for (int m = 0; m < nmodes; m++)

@@ -92,7 +92,7 @@ static void *worker(void *arg)
 static void *pressure(void *arg)
 {
 	while (!stop) {
-		lf_cg_write(cg, "memory.reclaim", "8M");	/* EAGAIN is fine */
+		t_cg_write(cg, "memory.reclaim", "8M");	/* EAGAIN is fine */
 		usleep(pressure_ms * 1000);
 	}
 	return NULL;
@@ -104,7 +104,7 @@ static void *pressure(void *arg)
  */
 static long long discarded(void)
 {
-	return lf_vmstat("pglazyfreed");
+	return t_vmstat("pglazyfreed");
 }
 
 static double tv(struct timeval t)
@@ -115,7 +115,7 @@ static double tv(struct timeval t)
 int main(int argc, char **argv)
 {
 	bool hooks = false, lazy = false, csv = false;
-	unsigned long long sd0[LF_MAX_CPUS], sd1[LF_MAX_CPUS], records = 0;
+	unsigned long long sd0[T_MAX_CPUS], sd1[T_MAX_CPUS], records = 0;
 	unsigned long long shootdowns;
 	long long disc0, discards;
 	pthread_t *tid, ptid;
@@ -145,7 +145,7 @@ int main(int argc, char **argv)
 		return 2;
 	if (pressure_ms) {
 		snprintf(name, sizeof(name), "ebizzy-%d", getpid());
-		if (lf_cg_create(name, cg, sizeof(cg)) || lf_cg_enter(cg)) {
+		if (t_cg_create(name, cg, sizeof(cg)) || t_cg_enter(cg)) {
 			perror("ebizzy: memory cgroup");
 			return 1;
 		}
@@ -155,7 +155,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 #ifdef LF_JEMALLOC
-	if (hooks && lf_jemalloc_install_hooks()) {
+	if (hooks && t_jemalloc_install_hooks()) {
 		fprintf(stderr, "ebizzy: cannot install jemalloc extent hooks\n");
 		return 1;
 	}
@@ -178,10 +178,10 @@ int main(int argc, char **argv)
 		      sizeof(record_t), cmp);
 	}
 	tid = calloc(nthreads, sizeof(*tid));
-	ncpu = lf_tlb_shootdowns(sd0, LF_MAX_CPUS);
-	lf_faults(&f0, NULL);
+	ncpu = t_tlb_shootdowns(sd0, T_MAX_CPUS);
+	t_faults(&f0, NULL);
 	disc0 = discarded();
-	t0 = lf_now_ns();
+	t0 = t_now_ns();
 	for (long i = 0; i < nthreads; i++)
 		pthread_create(&tid[i], NULL, worker, (void *)i);
 	if (pressure_ms)
@@ -196,13 +196,13 @@ int main(int argc, char **argv)
 		pthread_join(tid[i], (void **)&n);
 		records += n ? *n : 0;
 	}
-	secs = (lf_now_ns() - t0) / 1e9;
-	lf_faults(&f1, NULL);
-	lf_tlb_shootdowns(sd1, LF_MAX_CPUS);
+	secs = (t_now_ns() - t0) / 1e9;
+	t_faults(&f1, NULL);
+	t_tlb_shootdowns(sd1, T_MAX_CPUS);
 	getrusage(RUSAGE_SELF, &ru);
 	if (ncpu < 0)
 		ncpu = 0;
-	shootdowns = lf_sum(sd1, 0, ncpu) - lf_sum(sd0, 0, ncpu);
+	shootdowns = t_sum(sd1, 0, ncpu) - t_sum(sd0, 0, ncpu);
 	discards = discarded() - disc0;
 	if (csv) {
 		printf("%s,%d,%zu,%zu,%d,%.0f,%.2f,%.2f,%llu,%lld,%lld\n",
@@ -218,12 +218,12 @@ int main(int argc, char **argv)
 		       shootdowns, f1 - f0, discards);
 	}
 	if (pressure_ms)
-		lf_cg_destroy(cg);
+		t_cg_destroy(cg);
 #ifdef LF_JEMALLOC
 	if (hooks)
 		fprintf(stderr, "hooks: %lu decommits (MADV_LAZYFREE), %lu commits (MADV_REUSE), %lu pages discarded, %lu calls failed\n",
-			lf_jemalloc_stats.decommit, lf_jemalloc_stats.commit,
-			lf_jemalloc_stats.lost, lf_jemalloc_stats.failed);
+			t_jemalloc_stats.decommit, t_jemalloc_stats.commit,
+			t_jemalloc_stats.lost, t_jemalloc_stats.failed);
 #endif
 	return 0;
 }

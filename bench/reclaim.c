@@ -71,7 +71,7 @@ static void *pong(void *arg)
 	int in = me ? p->ab[0] : p->ba[0], out = me ? p->ba[1] : p->ab[1];
 	char c = 0;
 
-	lf_pin_self(p->cpu);
+	t_pin_self(p->cpu);
 	if (!me && write(out, &c, 1) != 1)
 		return NULL;
 	while (!stop) {
@@ -122,23 +122,23 @@ struct result {
 
 static unsigned long long shootdowns(void)
 {
-	unsigned long long c[LF_MAX_CPUS];
-	int n = lf_tlb_shootdowns(c, LF_MAX_CPUS);
+	unsigned long long c[T_MAX_CPUS];
+	int n = t_tlb_shootdowns(c, T_MAX_CPUS);
 
-	return n < 0 ? 0 : lf_sum(c, 0, n);
+	return n < 0 ? 0 : t_sum(c, 0, n);
 }
 
 static long long discarded_pages(void)
 {
 	/* MADV_FREE pages reclaim freed, and lazily freed ones (counted in both). */
-	return lf_vmstat("pglazyfreed");
+	return t_vmstat("pglazyfreed");
 }
 
 static int run(const struct mode *m, const char *cg, size_t mib, int siblings,
 	       struct result *r)
 {
 	size_t len = mib << 20;
-	struct lf_siblings *spin = NULL;
+	struct t_siblings *spin = NULL;
 	struct pair *pairs = NULL;
 	unsigned long long t0, t1, t2;
 	long long d0, s0, a0;
@@ -153,7 +153,7 @@ static int run(const struct mode *m, const char *cg, size_t mib, int siblings,
 	if (m->switching)
 		pairs = pairs_start(siblings, 1);
 	else
-		spin = lf_siblings_start(siblings, 1);
+		spin = t_siblings_start(siblings, 1);
 	if (!pairs && !spin)
 		return -1;
 	memset(p, 0x5a, len);
@@ -167,28 +167,28 @@ static int run(const struct mode *m, const char *cg, size_t mib, int siblings,
 	t1 = shootdowns();
 	prctl(PR_SET_MADV_FREE_LAZY, PR_MADV_FREE_LAZY_DEFAULT, 0, 0, 0);
 	d0 = discarded_pages();
-	s0 = lf_vmstat("lazyfree_ipis_sent");
-	a0 = lf_vmstat("lazyfree_ipis_avoided");
+	s0 = t_vmstat("lazyfree_ipis_sent");
+	a0 = t_vmstat("lazyfree_ipis_avoided");
 	/* Squeeze until reclaim finds nothing more to take. */
 	snprintf(arg, sizeof(arg), "%zuM", mib);
 	for (int i = 0; i < 8; i++) {
 		long long before = discarded_pages();
 
-		lf_cg_write(cg, "memory.reclaim", arg);
+		t_cg_write(cg, "memory.reclaim", arg);
 		if (discarded_pages() == before)
 			break;
 	}
 	t2 = shootdowns();
-	r->mib = (double)(discarded_pages() - d0) * lf_page() / (1 << 20);
+	r->mib = (double)(discarded_pages() - d0) * t_page() / (1 << 20);
 	r->give_ipis = t1 - t0;
 	r->discard_ipis = t2 - t1;
-	r->sent = lf_vmstat("lazyfree_ipis_sent") - s0;
-	r->avoided = lf_vmstat("lazyfree_ipis_avoided") - a0;
+	r->sent = t_vmstat("lazyfree_ipis_sent") - s0;
+	r->avoided = t_vmstat("lazyfree_ipis_avoided") - a0;
 
 	if (pairs)
 		pairs_stop(pairs, siblings);
 	else
-		lf_siblings_stop(spin);
+		t_siblings_stop(spin);
 	munmap(p, len);
 	return 0;
 }
@@ -211,19 +211,19 @@ int main(int argc, char **argv)
 		}
 	}
 	if (siblings < 0)
-		siblings = lf_ncpus() - 1;
-	if (siblings < 1 || siblings + 1 > lf_ncpus()) {
+		siblings = t_ncpus() - 1;
+	if (siblings < 1 || siblings + 1 > t_ncpus()) {
 		printf("reclaim: SKIP: needs %d CPUs\n", siblings + 1);
 		return 4;
 	}
-	if (lf_swap_active())
+	if (t_swap_active())
 		printf("reclaim: note: swap is on; MADV_FREE pages are never written to it\n");
 	snprintf(name, sizeof(name), "lazyfree-reclaim-%d", getpid());
-	if (lf_cg_create(name, cg, sizeof(cg)) || lf_cg_enter(cg)) {
+	if (t_cg_create(name, cg, sizeof(cg)) || t_cg_enter(cg)) {
 		printf("reclaim: SKIP: no memory cgroup: %s\n", strerror(errno));
 		return 4;
 	}
-	lf_pin_self(0);
+	t_pin_self(0);
 	if (csv)
 		printf("mode,siblings,mib_discarded,ipis_give_back,ipis_discard,ipis_per_mib,lazyfree_ipis_sent,lazyfree_ipis_avoided\n");
 	else
@@ -236,7 +236,7 @@ int main(int argc, char **argv)
 
 		if (run(&modes[i], cg, mib, siblings, &r)) {
 			printf("%s: %s\n", modes[i].name, strerror(errno));
-			lf_cg_destroy(cg);
+			t_cg_destroy(cg);
 			return 1;
 		}
 		double per = r.mib > 0 ? r.discard_ipis / r.mib : 0;
@@ -250,6 +250,6 @@ int main(int argc, char **argv)
 			       modes[i].name, r.mib, r.give_ipis, r.discard_ipis,
 			       per, r.sent, r.avoided);
 	}
-	lf_cg_destroy(cg);
+	t_cg_destroy(cg);
 	return 0;
 }

@@ -50,7 +50,7 @@ struct result {
 static int run(const struct mode *m, char *p, size_t k, int cycles,
 	       struct result *r)
 {
-	unsigned long long t0[LF_MAX_CPUS], t1[LF_MAX_CPUS];
+	unsigned long long t0[T_MAX_CPUS], t1[T_MAX_CPUS];
 	long long f0, f1;
 	uint64_t start;
 	int n;
@@ -59,25 +59,25 @@ static int run(const struct mode *m, char *p, size_t k, int cycles,
 		  PR_MADV_FREE_LAZY_DEFAULT, 0, 0, 0) && m->free_lazy)
 		return -1;
 	/* Warm up: the first touch of the buffer is not part of a cycle. */
-	memset(p, 1, k * lf_page());
-	n = lf_tlb_shootdowns(t0, LF_MAX_CPUS);
+	memset(p, 1, k * t_page());
+	n = t_tlb_shootdowns(t0, T_MAX_CPUS);
 	if (n < 0)
 		return -1;
-	lf_faults(&f0, NULL);
-	start = lf_now_ns();
+	t_faults(&f0, NULL);
+	start = t_now_ns();
 	for (int i = 0; i < cycles; i++) {
 		for (size_t j = 0; j < k; j++)
-			p[j * lf_page()] = (char)i;
-		if (m->advice >= 0 && madvise(p, k * lf_page(), m->advice))
+			p[j * t_page()] = (char)i;
+		if (m->advice >= 0 && madvise(p, k * t_page(), m->advice))
 			return -1;
 		/* MADV_REUSE returns the number of pages discarded. */
-		if (m->reuse >= 0 && madvise(p, k * lf_page(), m->reuse) < 0)
+		if (m->reuse >= 0 && madvise(p, k * t_page(), m->reuse) < 0)
 			return -1;
 	}
-	r->ns = (double)(lf_now_ns() - start) / cycles;
-	lf_faults(&f1, NULL);
-	lf_tlb_shootdowns(t1, LF_MAX_CPUS);
-	r->shootdowns = (double)(lf_sum(t1, 0, n) - lf_sum(t0, 0, n)) / cycles;
+	r->ns = (double)(t_now_ns() - start) / cycles;
+	t_faults(&f1, NULL);
+	t_tlb_shootdowns(t1, T_MAX_CPUS);
+	r->shootdowns = (double)(t_sum(t1, 0, n) - t_sum(t0, 0, n)) / cycles;
 	r->faults = (double)(f1 - f0) / cycles;
 	return 0;
 }
@@ -138,8 +138,8 @@ int main(int argc, char **argv)
 	if (!k || cycles <= 0)
 		usage();
 
-	p = lf_map(k);
-	if (p == MAP_FAILED || lf_pin_self(0)) {
+	p = t_map(k);
+	if (p == MAP_FAILED || t_pin_self(0)) {
 		perror("tlbcost");
 		return 1;
 	}
@@ -148,19 +148,19 @@ int main(int argc, char **argv)
 		       "faults_per_cycle,ns_per_cycle,time_vs_none\n");
 	else
 		printf("tlbcost: %d CPUs, %zu pages written per cycle, %d cycles\n"
-		       "%-15s %8s %18s %14s %10s\n", lf_ncpus(), k, cycles,
+		       "%-15s %8s %18s %14s %10s\n", t_ncpus(), k, cycles,
 		       "mode", "siblings", "shootdowns/cycle", "faults/cycle",
 		       "time/none");
 	for (int s = 0; s < nsibs; s++) {
-		struct lf_siblings *sib;
+		struct t_siblings *sib;
 		struct result none;
 
-		if (sibs[s] + 1 > lf_ncpus()) {
+		if (sibs[s] + 1 > t_ncpus()) {
 			fprintf(stderr, "tlbcost: %d siblings need %d CPUs, skipped\n",
 				sibs[s], sibs[s] + 1);
 			continue;
 		}
-		sib = lf_siblings_start(sibs[s], 1);
+		sib = t_siblings_start(sibs[s], 1);
 		if (!sib) {
 			perror("tlbcost: siblings");
 			return 1;
@@ -186,7 +186,7 @@ int main(int argc, char **argv)
 				       modes[i].name, sibs[s], r.shootdowns,
 				       r.faults, r.ns / none.ns);
 		}
-		lf_siblings_stop(sib);
+		t_siblings_stop(sib);
 	}
 	return 0;
 }

@@ -19,18 +19,18 @@
  * dirty_decay_ms:0 and muzzy_decay_ms:0 jemalloc decommits every extent it
  * would purge.
  */
-#ifndef LF_JEMALLOC_H
-#define LF_JEMALLOC_H
+#ifndef LAZYFREE_JEMALLOC_HOOKS_H
+#define LAZYFREE_JEMALLOC_HOOKS_H
 
-struct lf_jemalloc_stats {
+struct t_jemalloc_stats {
 	unsigned long decommit;	/* MADV_LAZYFREE calls */
 	unsigned long commit;	/* MADV_REUSE calls */
 	unsigned long lost;	/* pages MADV_REUSE reported discarded */
 	unsigned long failed;	/* calls that failed (jemalloc falls back) */
 };
-extern struct lf_jemalloc_stats lf_jemalloc_stats;
+extern struct t_jemalloc_stats t_jemalloc_stats;
 
 /* Install the hooks on every arena but the huge one; 0 or -1. */
-int lf_jemalloc_install_hooks(void);
+int t_jemalloc_install_hooks(void);
 
 #endif

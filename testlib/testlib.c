@@ -39,7 +39,7 @@ static ssize_t slurp(const char *path, char *buf, size_t len)
 
 static char procbuf[1 << 16];
 
-bool lf_madv_free_is_lazy(void)
+bool t_madv_free_is_lazy(void)
 {
 	int mode = prctl(PR_GET_MADV_FREE_LAZY, 0, 0, 0, 0);
 	char buf[16];
@@ -50,7 +50,7 @@ bool lf_madv_free_is_lazy(void)
 	return mode == PR_MADV_FREE_LAZY_ON;
 }
 
-long long lf_vmstat(const char *name)
+long long t_vmstat(const char *name)
 {
 	size_t nlen = strlen(name);
 	char *p;
@@ -64,7 +64,7 @@ long long lf_vmstat(const char *name)
 	return -1;
 }
 
-int lf_tlb_shootdowns(unsigned long long *counts, int max)
+int t_tlb_shootdowns(unsigned long long *counts, int max)
 {
 	char *p, *end;
 	int n = 0;
@@ -88,7 +88,7 @@ int lf_tlb_shootdowns(unsigned long long *counts, int max)
 	return n;
 }
 
-unsigned long long lf_sum(const unsigned long long *counts, int first, int n)
+unsigned long long t_sum(const unsigned long long *counts, int first, int n)
 {
 	unsigned long long s = 0;
 
@@ -97,7 +97,7 @@ unsigned long long lf_sum(const unsigned long long *counts, int first, int n)
 	return s;
 }
 
-void lf_faults(long long *minflt, long long *majflt)
+void t_faults(long long *minflt, long long *majflt)
 {
 	struct rusage ru;
 
@@ -108,7 +108,7 @@ void lf_faults(long long *minflt, long long *majflt)
 		*majflt = ru.ru_majflt;
 }
 
-int lf_pin_self(int cpu)
+int t_pin_self(int cpu)
 {
 	cpu_set_t set;
 
@@ -117,42 +117,42 @@ int lf_pin_self(int cpu)
 	return sched_setaffinity(0, sizeof(set), &set);
 }
 
-int lf_ncpus(void)
+int t_ncpus(void)
 {
 	return (int)sysconf(_SC_NPROCESSORS_ONLN);
 }
 
-struct lf_siblings {
+struct t_siblings {
 	int n;
 	volatile int stop;
 	volatile int running;
-	pthread_t tid[LF_MAX_CPUS];
-	int cpu[LF_MAX_CPUS];
+	pthread_t tid[T_MAX_CPUS];
+	int cpu[T_MAX_CPUS];
 };
 
 struct sib_arg {
-	struct lf_siblings *s;
+	struct t_siblings *s;
 	int cpu;
 };
 
 static void *spin(void *arg)
 {
-	struct lf_siblings *s = ((struct sib_arg *)arg)->s;
+	struct t_siblings *s = ((struct sib_arg *)arg)->s;
 	int cpu = ((struct sib_arg *)arg)->cpu;
 
 	free(arg);
-	lf_pin_self(cpu);
+	t_pin_self(cpu);
 	__atomic_add_fetch(&s->running, 1, __ATOMIC_SEQ_CST);
 	while (!s->stop)
 		__asm__ volatile("" ::: "memory");
 	return NULL;
 }
 
-struct lf_siblings *lf_siblings_start(int n, int first_cpu)
+struct t_siblings *t_siblings_start(int n, int first_cpu)
 {
-	struct lf_siblings *s = calloc(1, sizeof(*s));
+	struct t_siblings *s = calloc(1, sizeof(*s));
 
-	if (!s || n > LF_MAX_CPUS)
+	if (!s || n > T_MAX_CPUS)
 		return NULL;
 	for (int i = 0; i < n; i++) {
 		struct sib_arg *a = malloc(sizeof(*a));
@@ -160,7 +160,7 @@ struct lf_siblings *lf_siblings_start(int n, int first_cpu)
 		a->s = s;
 		a->cpu = first_cpu + i;
 		if (pthread_create(&s->tid[i], NULL, spin, a)) {
-			lf_siblings_stop(s);
+			t_siblings_stop(s);
 			return NULL;
 		}
 		s->n++;
@@ -172,7 +172,7 @@ struct lf_siblings *lf_siblings_start(int n, int first_cpu)
 	return s;
 }
 
-void lf_siblings_stop(struct lf_siblings *s)
+void t_siblings_stop(struct t_siblings *s)
 {
 	if (!s)
 		return;
@@ -194,7 +194,7 @@ static int write_str(const char *path, const char *value)
 	return n == (ssize_t)strlen(value) ? 0 : -1;
 }
 
-int lf_cg_create(const char *name, char *path, size_t len)
+int t_cg_create(const char *name, char *path, size_t len)
 {
 	snprintf(path, len, "/sys/fs/cgroup/%s", name);
 	if (mkdir(path, 0755) && errno != EEXIST)
@@ -202,7 +202,7 @@ int lf_cg_create(const char *name, char *path, size_t len)
 	return 0;
 }
 
-int lf_cg_write(const char *path, const char *file, const char *value)
+int t_cg_write(const char *path, const char *file, const char *value)
 {
 	char p[512];
 
@@ -210,15 +210,15 @@ int lf_cg_write(const char *path, const char *file, const char *value)
 	return write_str(p, value);
 }
 
-int lf_cg_enter(const char *path)
+int t_cg_enter(const char *path)
 {
 	char pid[32];
 
 	snprintf(pid, sizeof(pid), "%d", getpid());
-	return lf_cg_write(path, "cgroup.procs", pid);
+	return t_cg_write(path, "cgroup.procs", pid);
 }
 
-int lf_cg_destroy(const char *path)
+int t_cg_destroy(const char *path)
 {
 	char pid[32];
 
@@ -227,7 +227,7 @@ int lf_cg_destroy(const char *path)
 	return rmdir(path);
 }
 
-bool lf_swap_active(void)
+bool t_swap_active(void)
 {
 	char buf[4096];
 
@@ -239,7 +239,7 @@ bool lf_swap_active(void)
 	return nl && nl[1] != '\0';
 }
 
-int lf_zram_swap_on(const char *size)
+int t_zram_swap_on(const char *size)
 {
 	if (write_str("/sys/block/zram0/disksize", size))
 		return -1;
@@ -248,7 +248,7 @@ int lf_zram_swap_on(const char *size)
 	return swapon("/dev/zram0", 0);
 }
 
-int lf_zram_swap_off(void)
+int t_zram_swap_off(void)
 {
 	int ret = swapoff("/dev/zram0");
 
@@ -256,9 +256,9 @@ int lf_zram_swap_off(void)
 	return ret;
 }
 
-long lf_resident(void *addr, size_t len)
+long t_resident(void *addr, size_t len)
 {
-	size_t pages = len / lf_page();
+	size_t pages = len / t_page();
 	unsigned char *vec = malloc(pages);
 	long n = 0;
 
@@ -282,9 +282,9 @@ static uint64_t tag(unsigned long seed, size_t i, size_t word)
 	return x | 1;	/* never zero, so a zeroed page never matches */
 }
 
-void lf_fill(void *addr, size_t npages, unsigned long seed)
+void t_fill(void *addr, size_t npages, unsigned long seed)
 {
-	size_t ps = lf_page(), words = ps / 8;
+	size_t ps = t_page(), words = ps / 8;
 
 	for (size_t i = 0; i < npages; i++) {
 		uint64_t *w = (uint64_t *)((char *)addr + i * ps);
@@ -294,10 +294,10 @@ void lf_fill(void *addr, size_t npages, unsigned long seed)
 	}
 }
 
-bool lf_page_has_tag(const void *page, unsigned long seed, size_t i)
+bool t_page_has_tag(const void *page, unsigned long seed, size_t i)
 {
 	const uint64_t *w = page;
-	size_t words = lf_page() / 8;
+	size_t words = t_page() / 8;
 
 	for (size_t j = 0; j < words; j += 64)
 		if (w[j] != tag(seed, i, j))
@@ -305,10 +305,10 @@ bool lf_page_has_tag(const void *page, unsigned long seed, size_t i)
 	return true;
 }
 
-bool lf_page_is_zero(const void *page)
+bool t_page_is_zero(const void *page)
 {
 	const uint64_t *w = page;
-	size_t words = lf_page() / 8;
+	size_t words = t_page() / 8;
 
 	for (size_t j = 0; j < words; j++)
 		if (w[j])
@@ -316,7 +316,7 @@ bool lf_page_is_zero(const void *page)
 	return true;
 }
 
-uint64_t lf_now_ns(void)
+uint64_t t_now_ns(void)
 {
 	struct timespec ts;
 
@@ -324,7 +324,7 @@ uint64_t lf_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-size_t lf_page(void)
+size_t t_page(void)
 {
 	static size_t ps;
 
@@ -333,12 +333,12 @@ size_t lf_page(void)
 	return ps;
 }
 
-void *lf_map(size_t npages)
+void *t_map(size_t npages)
 {
-	void *p = mmap(NULL, npages * lf_page(), PROT_READ | PROT_WRITE,
+	void *p = mmap(NULL, npages * t_page(), PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p != MAP_FAILED)
-		madvise(p, npages * lf_page(), MADV_NOHUGEPAGE);
+		madvise(p, npages * t_page(), MADV_NOHUGEPAGE);
 	return p;
 }

@@ -27,22 +27,22 @@ const char *malloc_conf = "dirty_decay_ms:0,muzzy_decay_ms:0";
 
 static bool all_zero(const unsigned char *p, size_t n)
 {
-	for (size_t off = 0; off < n; off += lf_page())
-		if (!lf_page_is_zero(p + off))
+	for (size_t off = 0; off < n; off += t_page())
+		if (!t_page_is_zero(p + off))
 			return false;
 	return true;
 }
 
 static int hooks_or_skip(void)
 {
-	void *p = lf_map(1);
-	int lazy = p != MAP_FAILED && !madvise(p, lf_page(), MADV_LAZYFREE);
+	void *p = t_map(1);
+	int lazy = p != MAP_FAILED && !madvise(p, t_page(), MADV_LAZYFREE);
 
 	if (p != MAP_FAILED)
-		munmap(p, lf_page());
+		munmap(p, t_page());
 	if (!lazy)
 		return 1;
-	return lf_jemalloc_install_hooks() ? -1 : 0;
+	return t_jemalloc_install_hooks() ? -1 : 0;
 }
 
 /* Make jemalloc purge this thread's arena now, not at a decay tick. */
@@ -66,8 +66,8 @@ TEST(calloc_after_lazyfree_decommit_reads_zero)
 	if (r > 0)
 		SKIP(return, "no MADV_LAZYFREE");
 	ASSERT_EQ(0, r);
-	decommit0 = lf_jemalloc_stats.decommit;
-	commit0 = lf_jemalloc_stats.commit;
+	decommit0 = t_jemalloc_stats.decommit;
+	commit0 = t_jemalloc_stats.commit;
 	for (int i = 0; i < ROUNDS; i++) {
 		unsigned char *p = malloc(BLOCK), *q;
 
@@ -80,13 +80,13 @@ TEST(calloc_after_lazyfree_decommit_reads_zero)
 		ASSERT_TRUE(all_zero(q, BLOCK));
 		free(q);
 	}
-	decommits = lf_jemalloc_stats.decommit - decommit0;
-	commits = lf_jemalloc_stats.commit - commit0;
+	decommits = t_jemalloc_stats.decommit - decommit0;
+	commits = t_jemalloc_stats.commit - commit0;
 	TH_LOG("%lu decommits, %lu commits", decommits, commits);
 	/* The hooks ran: the test exercised MADV_LAZYFREE and MADV_REUSE. */
 	EXPECT_LE(ROUNDS, decommits);
 	EXPECT_LE(ROUNDS, commits);
-	EXPECT_EQ(0, lf_jemalloc_stats.failed);
+	EXPECT_EQ(0, t_jemalloc_stats.failed);
 }
 
 /*
@@ -148,31 +148,31 @@ TEST_F_TIMEOUT(threads, blocks_keep_contents_across_threads_under_reclaim, 300)
 		SKIP(return, "no MADV_LAZYFREE");
 	ASSERT_EQ(0, r);
 	snprintf(name, sizeof(name), "jemalloc-hooks-%d", getpid());
-	if (lf_cg_create(name, path, sizeof(path)) || lf_cg_enter(path))
+	if (t_cg_create(name, path, sizeof(path)) || t_cg_enter(path))
 		SKIP(return, "no memory cgroup");
-	disc0 = lf_vmstat("lazyfree_discarded");
+	disc0 = t_vmstat("lazyfree_discarded");
 	stop = 0;
 	for (long i = 0; i < THREADS; i++)
 		ASSERT_EQ(0, pthread_create(&tid[i], NULL, churn, (void *)(i + 1)));
-	t0 = lf_now_ns();
-	while (!bad && lf_now_ns() - t0 < 60000000000ULL &&
-	       (lf_now_ns() - t0 < 2000000000ULL ||
-		lf_jemalloc_stats.commit < MIN_COMMITS)) {
-		lf_cg_write(path, "memory.reclaim", "4M");	/* EAGAIN is fine */
+	t0 = t_now_ns();
+	while (!bad && t_now_ns() - t0 < 60000000000ULL &&
+	       (t_now_ns() - t0 < 2000000000ULL ||
+		t_jemalloc_stats.commit < MIN_COMMITS)) {
+		t_cg_write(path, "memory.reclaim", "4M");	/* EAGAIN is fine */
 		usleep(10000);
 		rounds++;
 	}
 	stop = 1;
 	for (int i = 0; i < THREADS; i++)
 		pthread_join(tid[i], NULL);
-	lf_cg_destroy(path);
+	t_cg_destroy(path);
 	TH_LOG("%d squeezes in %.1f s: %lu decommits, %lu commits, %lu pages reported discarded, %lld discarded in all",
-	       rounds, (lf_now_ns() - t0) / 1e9,
-	       lf_jemalloc_stats.decommit, lf_jemalloc_stats.commit,
-	       lf_jemalloc_stats.lost, lf_vmstat("lazyfree_discarded") - disc0);
+	       rounds, (t_now_ns() - t0) / 1e9,
+	       t_jemalloc_stats.decommit, t_jemalloc_stats.commit,
+	       t_jemalloc_stats.lost, t_vmstat("lazyfree_discarded") - disc0);
 	EXPECT_EQ(0, bad);
-	EXPECT_EQ(0, lf_jemalloc_stats.failed);
-	EXPECT_LE(MIN_COMMITS, lf_jemalloc_stats.commit);
+	EXPECT_EQ(0, t_jemalloc_stats.failed);
+	EXPECT_LE(MIN_COMMITS, t_jemalloc_stats.commit);
 }
 
 TEST_HARNESS_MAIN

@@ -13,49 +13,49 @@
 
 TEST(dontneed_zeroes_contents)
 {
-	char *p = lf_map(NPAGES);
+	char *p = t_map(NPAGES);
 
 	ASSERT_NE(MAP_FAILED, p);
-	lf_fill(p, NPAGES, 1);
-	ASSERT_EQ(0, madvise(p, NPAGES * lf_page(), MADV_DONTNEED));
+	t_fill(p, NPAGES, 1);
+	ASSERT_EQ(0, madvise(p, NPAGES * t_page(), MADV_DONTNEED));
 	for (size_t i = 0; i < NPAGES; i++)
-		ASSERT_TRUE(lf_page_is_zero(p + i * lf_page()));
-	munmap(p, NPAGES * lf_page());
+		ASSERT_TRUE(t_page_is_zero(p + i * t_page()));
+	munmap(p, NPAGES * t_page());
 }
 
 TEST(dontneed_refault_counted_in_vmstat)
 {
 	long long min0, min1, pgf0, pgf1;
-	char *p = lf_map(NPAGES);
+	char *p = t_map(NPAGES);
 
 	ASSERT_NE(MAP_FAILED, p);
-	lf_fill(p, NPAGES, 2);
-	ASSERT_EQ(0, madvise(p, NPAGES * lf_page(), MADV_DONTNEED));
-	pgf0 = lf_vmstat("pgfault");
+	t_fill(p, NPAGES, 2);
+	ASSERT_EQ(0, madvise(p, NPAGES * t_page(), MADV_DONTNEED));
+	pgf0 = t_vmstat("pgfault");
 	ASSERT_GE(pgf0, 0);
-	lf_faults(&min0, NULL);
-	lf_fill(p, NPAGES, 3);
-	lf_faults(&min1, NULL);
-	pgf1 = lf_vmstat("pgfault");
+	t_faults(&min0, NULL);
+	t_fill(p, NPAGES, 3);
+	t_faults(&min1, NULL);
+	pgf1 = t_vmstat("pgfault");
 	/* Exactly one fault per page for this process; the global count
 	 * also sees the rest of the guest, so it rises by at least as much.
 	 */
 	EXPECT_EQ(NPAGES, min1 - min0);
 	EXPECT_GE(pgf1 - pgf0, NPAGES);
-	munmap(p, NPAGES * lf_page());
+	munmap(p, NPAGES * t_page());
 }
 
 TEST(dontneed_leaves_mapping_usable)
 {
-	char *p = lf_map(NPAGES);
+	char *p = t_map(NPAGES);
 
 	ASSERT_NE(MAP_FAILED, p);
-	lf_fill(p, NPAGES, 4);
-	ASSERT_EQ(0, madvise(p, NPAGES * lf_page(), MADV_DONTNEED));
-	lf_fill(p, NPAGES, 5);
+	t_fill(p, NPAGES, 4);
+	ASSERT_EQ(0, madvise(p, NPAGES * t_page(), MADV_DONTNEED));
+	t_fill(p, NPAGES, 5);
 	for (size_t i = 0; i < NPAGES; i++)
-		ASSERT_TRUE(lf_page_has_tag(p + i * lf_page(), 5, i));
-	munmap(p, NPAGES * lf_page());
+		ASSERT_TRUE(t_page_has_tag(p + i * t_page(), 5, i));
+	munmap(p, NPAGES * t_page());
 }
 
 TEST_HARNESS_MAIN

@@ -24,27 +24,27 @@ FIXTURE_VARIANT_ADD(range, willneed) { .advice = MADV_WILLNEED };
 
 FIXTURE_SETUP(range)
 {
-	self->p = lf_map(3);
+	self->p = t_map(3);
 	ASSERT_NE(MAP_FAILED, self->p);
-	lf_fill(self->p, 3, 31);
+	t_fill(self->p, 3, 31);
 }
 
 FIXTURE_TEARDOWN(range)
 {
-	munmap(self->p, 3 * lf_page());
+	munmap(self->p, 3 * t_page());
 }
 
 TEST_F(range, einval_unaligned_start)
 {
 	errno = 0;
-	EXPECT_EQ(-1, madvise(self->p + 1, lf_page(), variant->advice));
+	EXPECT_EQ(-1, madvise(self->p + 1, t_page(), variant->advice));
 	EXPECT_EQ(EINVAL, errno);
 }
 
 TEST_F(range, einval_length_overflow)
 {
 	errno = 0;
-	EXPECT_EQ(-1, madvise(self->p, SIZE_MAX - lf_page() + 2, variant->advice));
+	EXPECT_EQ(-1, madvise(self->p, SIZE_MAX - t_page() + 2, variant->advice));
 	EXPECT_EQ(EINVAL, errno);
 }
 
@@ -55,61 +55,61 @@ TEST_F(range, zero_length_succeeds)
 
 TEST_F(range, enomem_hole_after_advising_what_precedes)
 {
-	ASSERT_EQ(0, munmap(self->p + lf_page(), lf_page()));
+	ASSERT_EQ(0, munmap(self->p + t_page(), t_page()));
 	errno = 0;
-	EXPECT_EQ(-1, madvise(self->p, 3 * lf_page(), variant->advice));
+	EXPECT_EQ(-1, madvise(self->p, 3 * t_page(), variant->advice));
 	EXPECT_EQ(ENOMEM, errno);
 	/* The page before the hole was advised; DONTNEED shows it. */
 	if (variant->advice == MADV_DONTNEED) {
-		EXPECT_TRUE(lf_page_is_zero(self->p));
+		EXPECT_TRUE(t_page_is_zero(self->p));
 	} else {
-		EXPECT_TRUE(lf_page_has_tag(self->p, 31, 0));
+		EXPECT_TRUE(t_page_has_tag(self->p, 31, 0));
 	}
 }
 
 TEST_F(range, enomem_wholly_unmapped)
 {
-	ASSERT_EQ(0, munmap(self->p, 3 * lf_page()));
+	ASSERT_EQ(0, munmap(self->p, 3 * t_page()));
 	errno = 0;
-	EXPECT_EQ(-1, madvise(self->p, 3 * lf_page(), variant->advice));
+	EXPECT_EQ(-1, madvise(self->p, 3 * t_page(), variant->advice));
 	EXPECT_EQ(ENOMEM, errno);
-	self->p = mmap(self->p, 3 * lf_page(), PROT_READ, MAP_PRIVATE |
+	self->p = mmap(self->p, 3 * t_page(), PROT_READ, MAP_PRIVATE |
 		       MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
 }
 
 TEST(einval_unknown_advice)
 {
-	char *p = lf_map(1);
+	char *p = t_map(1);
 
 	ASSERT_NE(MAP_FAILED, p);
 	errno = 0;
-	EXPECT_EQ(-1, madvise(p, lf_page(), 999));
+	EXPECT_EQ(-1, madvise(p, t_page(), 999));
 	EXPECT_EQ(EINVAL, errno);
-	munmap(p, lf_page());
+	munmap(p, t_page());
 }
 
 TEST(einval_free_on_shared_mapping)
 {
-	char *p = mmap(NULL, lf_page(), PROT_READ | PROT_WRITE,
+	char *p = mmap(NULL, t_page(), PROT_READ | PROT_WRITE,
 		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 
 	ASSERT_NE(MAP_FAILED, p);
 	errno = 0;
-	EXPECT_EQ(-1, madvise(p, lf_page(), MADV_FREE));
+	EXPECT_EQ(-1, madvise(p, t_page(), MADV_FREE));
 	EXPECT_EQ(EINVAL, errno);
-	munmap(p, lf_page());
+	munmap(p, t_page());
 }
 
 TEST(einval_dontneed_on_locked_mapping)
 {
-	char *p = lf_map(1);
+	char *p = t_map(1);
 
 	ASSERT_NE(MAP_FAILED, p);
-	ASSERT_EQ(0, mlock(p, lf_page()));
+	ASSERT_EQ(0, mlock(p, t_page()));
 	errno = 0;
-	EXPECT_EQ(-1, madvise(p, lf_page(), MADV_DONTNEED));
+	EXPECT_EQ(-1, madvise(p, t_page(), MADV_DONTNEED));
 	EXPECT_EQ(EINVAL, errno);
-	munmap(p, lf_page());
+	munmap(p, t_page());
 }
 
 TEST_HARNESS_MAIN

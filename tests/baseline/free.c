@@ -25,29 +25,29 @@ FIXTURE_SETUP(memcg)
 {
 	char name[64];
 
-	if (lf_swap_active())
+	if (t_swap_active())
 		SKIP(return, "swap is on; these tests are about no swap");
 	snprintf(name, sizeof(name), "baseline-free-%d", getpid());
-	ASSERT_EQ(0, lf_cg_create(name, self->path, sizeof(self->path)));
-	ASSERT_EQ(0, lf_cg_enter(self->path));
-	self->p = lf_map(NPAGES);
+	ASSERT_EQ(0, t_cg_create(name, self->path, sizeof(self->path)));
+	ASSERT_EQ(0, t_cg_enter(self->path));
+	self->p = t_map(NPAGES);
 	ASSERT_NE(MAP_FAILED, self->p);
 }
 
 FIXTURE_TEARDOWN(memcg)
 {
 	if (self->p && self->p != MAP_FAILED)
-		munmap(self->p, NPAGES * lf_page());
+		munmap(self->p, NPAGES * t_page());
 	if (self->path[0])
-		lf_cg_destroy(self->path);
+		t_cg_destroy(self->path);
 }
 
 /* Shrink the group to limit bytes, then lift the limit again. */
 static int squeeze(const char *path, const char *limit)
 {
-	int ret = lf_cg_write(path, "memory.max", limit);
+	int ret = t_cg_write(path, "memory.max", limit);
 
-	return lf_cg_write(path, "memory.max", "max") ?: ret;
+	return t_cg_write(path, "memory.max", "max") ?: ret;
 }
 
 static void count_pages(const char *p, unsigned long seed, size_t *intact,
@@ -55,16 +55,16 @@ static void count_pages(const char *p, unsigned long seed, size_t *intact,
 {
 	*intact = *zero = 0;
 	for (size_t i = 0; i < NPAGES; i++) {
-		if (lf_page_has_tag(p + i * lf_page(), seed, i))
+		if (t_page_has_tag(p + i * t_page(), seed, i))
 			(*intact)++;
-		else if (lf_page_is_zero(p + i * lf_page()))
+		else if (t_page_is_zero(p + i * t_page()))
 			(*zero)++;
 	}
 }
 
 TEST_F(memcg, free_keeps_contents_without_pressure)
 {
-	long long lazy0 = lf_vmstat("pglazyfree"), min0, min1;
+	long long lazy0 = t_vmstat("pglazyfree"), min0, min1;
 	size_t intact, zero;
 
 	/*
@@ -72,21 +72,21 @@ TEST_F(memcg, free_keeps_contents_without_pressure)
 	 * local CPU's LRU-add batch, and skips folios still held in another
 	 * CPU's, so a migration in between would leave a batch unmarked.
 	 */
-	ASSERT_EQ(0, lf_pin_self(0));
-	lf_fill(self->p, NPAGES, 11);
-	ASSERT_EQ(0, madvise(self->p, NPAGES * lf_page(), MADV_FREE));
+	ASSERT_EQ(0, t_pin_self(0));
+	t_fill(self->p, NPAGES, 11);
+	ASSERT_EQ(0, madvise(self->p, NPAGES * t_page(), MADV_FREE));
 	/* Counted as the per-CPU LRU batch drains: up to one batch late. */
-	EXPECT_GE(lf_vmstat("pglazyfree") - lazy0, NPAGES - LRU_BATCH);
-	lf_faults(&min0, NULL);
+	EXPECT_GE(t_vmstat("pglazyfree") - lazy0, NPAGES - LRU_BATCH);
+	t_faults(&min0, NULL);
 	count_pages(self->p, 11, &intact, &zero);
-	lf_faults(&min1, NULL);
+	t_faults(&min1, NULL);
 	EXPECT_EQ(NPAGES, intact);
 	/*
 	 * The PTEs stayed present: reading them back costs no fault. Where
 	 * MADV_FREE acts as MADV_LAZYFREE they did not, and each page costs
 	 * one minor fault that brings it back with its contents.
 	 */
-	if (lf_madv_free_is_lazy()) {
+	if (t_madv_free_is_lazy()) {
 		EXPECT_GE(min1 - min0, NPAGES);
 	} else {
 		EXPECT_EQ(0, min1 - min0);
@@ -95,17 +95,17 @@ TEST_F(memcg, free_keeps_contents_without_pressure)
 
 TEST_F(memcg, free_discards_under_memcg_squeeze_without_swap)
 {
-	long long freed0 = lf_vmstat("pglazyfreed");
+	long long freed0 = t_vmstat("pglazyfreed");
 	size_t intact, zero;
 
-	lf_fill(self->p, NPAGES, 12);
-	ASSERT_EQ(0, madvise(self->p, NPAGES * lf_page(), MADV_FREE));
+	t_fill(self->p, NPAGES, 12);
+	ASSERT_EQ(0, madvise(self->p, NPAGES * t_page(), MADV_FREE));
 	ASSERT_EQ(0, squeeze(self->path, "1M"));
 	count_pages(self->p, 12, &intact, &zero);
 	/* Every page is either its old self or zero, never anything else. */
 	EXPECT_EQ(NPAGES, intact + zero);
-	EXPECT_GE(zero, NPAGES - (1 << 20) / lf_page());
-	EXPECT_GE(lf_vmstat("pglazyfreed") - freed0, (long long)zero);
+	EXPECT_GE(zero, NPAGES - (1 << 20) / t_page());
+	EXPECT_GE(t_vmstat("pglazyfreed") - freed0, (long long)zero);
 	TH_LOG("%zu of %d pages discarded", zero, NPAGES);
 }
 
@@ -114,30 +114,30 @@ TEST_F(memcg, free_write_after_free_keeps_page)
 	const size_t limit = 8 << 20;
 	size_t kept = 0, zero = 0, other = 0;
 
-	lf_fill(self->p, NPAGES, 13);
-	ASSERT_EQ(0, madvise(self->p, NPAGES * lf_page(), MADV_FREE));
+	t_fill(self->p, NPAGES, 13);
+	ASSERT_EQ(0, madvise(self->p, NPAGES * t_page(), MADV_FREE));
 	/* Rewrite one page in four: those must survive the squeeze. */
 	for (size_t i = 0; i < NPAGES; i += 4)
-		self->p[i * lf_page() + 8] = 1;
+		self->p[i * t_page() + 8] = 1;
 	ASSERT_EQ(0, squeeze(self->path, "8M"));
 	for (size_t i = 0; i < NPAGES; i++) {
-		char *pg = self->p + i * lf_page();
+		char *pg = self->p + i * t_page();
 
 		if (i % 4 == 0) {
 			ASSERT_EQ(1, pg[8]);
 			pg[8] = 0;
-			EXPECT_TRUE(lf_page_has_tag(pg, 13, i));
+			EXPECT_TRUE(t_page_has_tag(pg, 13, i));
 			kept++;
-		} else if (lf_page_is_zero(pg)) {
+		} else if (t_page_is_zero(pg)) {
 			zero++;
-		} else if (!lf_page_has_tag(pg, 13, i)) {
+		} else if (!t_page_has_tag(pg, 13, i)) {
 			other++;
 		}
 	}
 	EXPECT_EQ(NPAGES / 4, kept);
 	EXPECT_EQ(0, other);
 	/* 16 MiB charged, 8 MiB allowed: the rest came from discarded pages. */
-	EXPECT_GE(zero, NPAGES - limit / lf_page());
+	EXPECT_GE(zero, NPAGES - limit / t_page());
 }
 
 TEST_F(memcg, free_then_fork_child_sees_contents)
@@ -145,13 +145,13 @@ TEST_F(memcg, free_then_fork_child_sees_contents)
 	int status;
 	pid_t pid;
 
-	lf_fill(self->p, NPAGES, 14);
-	ASSERT_EQ(0, madvise(self->p, NPAGES * lf_page(), MADV_FREE));
+	t_fill(self->p, NPAGES, 14);
+	ASSERT_EQ(0, madvise(self->p, NPAGES * t_page(), MADV_FREE));
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
 		for (size_t i = 0; i < NPAGES; i++)
-			if (!lf_page_has_tag(self->p + i * lf_page(), 14, i))
+			if (!t_page_has_tag(self->p + i * t_page(), 14, i))
 				_exit(1);
 		_exit(0);
 	}
@@ -173,8 +173,8 @@ TEST_F(memcg, free_then_fork_discards_in_both)
 	pid_t pid;
 	char c;
 
-	lf_fill(self->p, NPAGES, 15);
-	ASSERT_EQ(0, madvise(self->p, NPAGES * lf_page(), MADV_FREE));
+	t_fill(self->p, NPAGES, 15);
+	ASSERT_EQ(0, madvise(self->p, NPAGES * t_page(), MADV_FREE));
 	ASSERT_EQ(0, pipe(go));
 	ASSERT_EQ(0, pipe(back));
 	pid = fork();
@@ -183,14 +183,14 @@ TEST_F(memcg, free_then_fork_discards_in_both)
 		if (read(go[0], &c, 1) != 1)
 			_exit(2);
 		for (size_t i = 0; i < NPAGES; i++)
-			theirs[i] = lf_page_is_zero(self->p + i * lf_page()) ? 0 :
-				lf_page_has_tag(self->p + i * lf_page(), 15, i) ? 1 : 2;
+			theirs[i] = t_page_is_zero(self->p + i * t_page()) ? 0 :
+				t_page_has_tag(self->p + i * t_page(), 15, i) ? 1 : 2;
 		_exit(write(back[1], theirs, NPAGES) == NPAGES ? 0 : 3);
 	}
 	ASSERT_EQ(0, squeeze(self->path, "1M"));
 	for (size_t i = 0; i < NPAGES; i++) {
-		mine[i] = lf_page_is_zero(self->p + i * lf_page()) ? 0 :
-			lf_page_has_tag(self->p + i * lf_page(), 15, i) ? 1 : 2;
+		mine[i] = t_page_is_zero(self->p + i * t_page()) ? 0 :
+			t_page_has_tag(self->p + i * t_page(), 15, i) ? 1 : 2;
 		zero += !mine[i];
 	}
 	ASSERT_EQ(1, write(go[1], "x", 1));
@@ -199,7 +199,7 @@ TEST_F(memcg, free_then_fork_discards_in_both)
 	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	EXPECT_EQ(0, memcmp(mine, theirs, NPAGES));
 	EXPECT_EQ(NULL, memchr(mine, 2, NPAGES));
-	EXPECT_GE(zero, NPAGES - (1 << 20) / lf_page());
+	EXPECT_GE(zero, NPAGES - (1 << 20) / t_page());
 }
 
 TEST_HARNESS_MAIN

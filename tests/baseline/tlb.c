@@ -15,7 +15,7 @@
 #define CALLS 200
 
 FIXTURE(busy) {
-	struct lf_siblings *sib;
+	struct t_siblings *sib;
 	char *p;
 };
 
@@ -31,41 +31,41 @@ FIXTURE_VARIANT_ADD(busy, free_3_siblings) { MADV_FREE, 3 };
 
 FIXTURE_SETUP(busy)
 {
-	if (lf_ncpus() < variant->siblings + 1)
+	if (t_ncpus() < variant->siblings + 1)
 		SKIP(return, "needs %d CPUs", variant->siblings + 1);
-	ASSERT_EQ(0, lf_pin_self(0));
-	self->p = lf_map(NPAGES);
+	ASSERT_EQ(0, t_pin_self(0));
+	self->p = t_map(NPAGES);
 	ASSERT_NE(MAP_FAILED, self->p);
-	self->sib = lf_siblings_start(variant->siblings, 1);
+	self->sib = t_siblings_start(variant->siblings, 1);
 	ASSERT_NE(NULL, self->sib);
 }
 
 FIXTURE_TEARDOWN(busy)
 {
-	lf_siblings_stop(self->sib);
+	t_siblings_stop(self->sib);
 	if (self->p && self->p != MAP_FAILED)
-		munmap(self->p, NPAGES * lf_page());
+		munmap(self->p, NPAGES * t_page());
 }
 
 TEST_F(busy, every_call_shoots_down_every_busy_sibling)
 {
-	unsigned long long before[LF_MAX_CPUS], after[LF_MAX_CPUS];
+	unsigned long long before[T_MAX_CPUS], after[T_MAX_CPUS];
 	unsigned long long sib;
 	int n = variant->siblings;
 
-	ASSERT_GT(lf_tlb_shootdowns(before, LF_MAX_CPUS), n);
+	ASSERT_GT(t_tlb_shootdowns(before, T_MAX_CPUS), n);
 	for (int i = 0; i < CALLS; i++) {
-		lf_fill(self->p, NPAGES, i);
-		ASSERT_EQ(0, madvise(self->p, NPAGES * lf_page(), variant->advice));
+		t_fill(self->p, NPAGES, i);
+		ASSERT_EQ(0, madvise(self->p, NPAGES * t_page(), variant->advice));
 	}
-	ASSERT_GT(lf_tlb_shootdowns(after, LF_MAX_CPUS), n);
+	ASSERT_GT(t_tlb_shootdowns(after, T_MAX_CPUS), n);
 	/*
 	 * A sibling that is briefly switched out (a kworker, the timer) is
 	 * in lazy TLB mode and is skipped; allow 10% of calls for that.
 	 */
 	for (int c = 1; c <= n; c++)
 		EXPECT_GE(after[c] - before[c], CALLS * 9 / 10);
-	sib = lf_sum(after, 1, n) - lf_sum(before, 1, n);
+	sib = t_sum(after, 1, n) - t_sum(before, 1, n);
 	TH_LOG("%s, %d busy sibling(s): %.2f shootdowns per call",
 	       variant->advice == MADV_DONTNEED ? "DONTNEED" : "FREE", n,
 	       (double)sib / CALLS);

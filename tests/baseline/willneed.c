@@ -20,32 +20,32 @@ FIXTURE(zram) {
 
 FIXTURE_SETUP(zram)
 {
-	if (!lf_swap_active()) {
-		if (lf_zram_swap_on("64M"))
+	if (!t_swap_active()) {
+		if (t_zram_swap_on("64M"))
 			SKIP(return, "no swap, and no zram device to make one");
 		self->swap_ours = true;
 	}
-	self->p = lf_map(NPAGES);
+	self->p = t_map(NPAGES);
 	ASSERT_NE(MAP_FAILED, self->p);
 }
 
 FIXTURE_TEARDOWN(zram)
 {
 	if (self->p && self->p != MAP_FAILED)
-		munmap(self->p, NPAGES * lf_page());
+		munmap(self->p, NPAGES * t_page());
 	if (self->swap_ours)
-		lf_zram_swap_off();
+		t_zram_swap_off();
 }
 
 TEST_F(zram, pageout_moves_pages_to_swap)
 {
-	long long out0 = lf_vmstat("pswpout");
+	long long out0 = t_vmstat("pswpout");
 
-	lf_fill(self->p, NPAGES, 21);
-	ASSERT_EQ(NPAGES, lf_resident(self->p, NPAGES * lf_page()));
-	ASSERT_EQ(0, madvise(self->p, NPAGES * lf_page(), MADV_PAGEOUT));
-	EXPECT_EQ(0, lf_resident(self->p, NPAGES * lf_page()));
-	EXPECT_GE(lf_vmstat("pswpout") - out0, NPAGES);
+	t_fill(self->p, NPAGES, 21);
+	ASSERT_EQ(NPAGES, t_resident(self->p, NPAGES * t_page()));
+	ASSERT_EQ(0, madvise(self->p, NPAGES * t_page(), MADV_PAGEOUT));
+	EXPECT_EQ(0, t_resident(self->p, NPAGES * t_page()));
+	EXPECT_GE(t_vmstat("pswpout") - out0, NPAGES);
 }
 
 TEST_F(zram, willneed_swaps_in_without_fault)
@@ -53,30 +53,30 @@ TEST_F(zram, willneed_swaps_in_without_fault)
 	long long in0, min0, maj0, min1, maj1;
 	long resident = 0;
 
-	lf_fill(self->p, NPAGES, 22);
-	ASSERT_EQ(0, madvise(self->p, NPAGES * lf_page(), MADV_PAGEOUT));
-	ASSERT_EQ(0, lf_resident(self->p, NPAGES * lf_page()));
+	t_fill(self->p, NPAGES, 22);
+	ASSERT_EQ(0, madvise(self->p, NPAGES * t_page(), MADV_PAGEOUT));
+	ASSERT_EQ(0, t_resident(self->p, NPAGES * t_page()));
 
-	in0 = lf_vmstat("pswpin");
-	lf_faults(&min0, &maj0);
-	ASSERT_EQ(0, madvise(self->p, NPAGES * lf_page(), MADV_WILLNEED));
+	in0 = t_vmstat("pswpin");
+	t_faults(&min0, &maj0);
+	ASSERT_EQ(0, madvise(self->p, NPAGES * t_page(), MADV_WILLNEED));
 	/* The reads are asynchronous: wait for them, up to 10 s. */
 	for (int i = 0; i < 1000; i++) {
-		resident = lf_resident(self->p, NPAGES * lf_page());
+		resident = t_resident(self->p, NPAGES * t_page());
 		if (resident == NPAGES)
 			break;
 		usleep(10000);
 	}
-	lf_faults(&min1, &maj1);
+	t_faults(&min1, &maj1);
 	EXPECT_EQ(NPAGES, resident);
-	EXPECT_GE(lf_vmstat("pswpin") - in0, NPAGES);
+	EXPECT_GE(t_vmstat("pswpin") - in0, NPAGES);
 	EXPECT_EQ(0, min1 - min0);
 	EXPECT_EQ(0, maj1 - maj0);
 
 	/* Touching them now finds them in the swap cache: no major fault. */
 	for (size_t i = 0; i < NPAGES; i++)
-		ASSERT_TRUE(lf_page_has_tag(self->p + i * lf_page(), 22, i));
-	lf_faults(NULL, &maj1);
+		ASSERT_TRUE(t_page_has_tag(self->p + i * t_page(), 22, i));
+	t_faults(NULL, &maj1);
 	EXPECT_EQ(0, maj1 - maj0);
 }
 

@@ -608,8 +608,8 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	long long discarded = lf_vmstat("lazyfree_discarded");
-	long long lost = lf_vmstat("lazyfree_reuse_lost");
+	long long discarded = t_vmstat("lazyfree_discarded");
+	long long lost = t_vmstat("lazyfree_reuse_lost");
 	long total = 0, squeezes = 0;
 	int c, fds[2], failed = 0;
 	char name[32];
@@ -649,7 +649,7 @@ int main(int argc, char **argv)
 		munmap(p, psz);
 	}
 	snprintf(name, sizeof(name), "lffuzz-%d", getpid());
-	have_cg = lf_cg_create(name, cg, sizeof(cg)) == 0;
+	have_cg = t_cg_create(name, cg, sizeof(cg)) == 0;
 	if (!have_cg)
 		printf("lffuzz: no memory cgroup (%s): reclaim will not squeeze\n",
 		       strerror(errno));
@@ -667,7 +667,7 @@ int main(int argc, char **argv)
 		pids[p] = fork();
 		if (pids[p] == 0) {
 			close(fds[0]);
-			if (have_cg && lf_cg_enter(cg))
+			if (have_cg && t_cg_enter(cg))
 				_exit(1);
 			_exit(run_process(p, fds[1]));
 		}
@@ -689,7 +689,7 @@ int main(int argc, char **argv)
 		}
 		/* EAGAIN when less could be reclaimed: not an error. */
 		if (have_cg) {
-			lf_cg_write(cg, "memory.reclaim", "2M");
+			t_cg_write(cg, "memory.reclaim", "2M");
 			squeezes++;
 		}
 		usleep(20000);
@@ -697,10 +697,10 @@ int main(int argc, char **argv)
 	for (long n; read(fds[0], &n, sizeof(n)) == sizeof(n);)
 		total += n;
 	if (have_cg)
-		lf_cg_destroy(cg);
+		t_cg_destroy(cg);
 	printf("lffuzz: seed %llu: %ld operations, %d failures; %ld squeezes, %lld pages discarded, %lld reported lost by MADV_REUSE\n",
 	       (unsigned long long)opt.seed, total, failed, squeezes,
-	       lf_vmstat("lazyfree_discarded") - discarded,
-	       lf_vmstat("lazyfree_reuse_lost") - lost);
+	       t_vmstat("lazyfree_discarded") - discarded,
+	       t_vmstat("lazyfree_reuse_lost") - lost);
 	return failed;
 }
