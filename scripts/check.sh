@@ -1,19 +1,23 @@
 #!/bin/bash
 # make check: every test of the project, with one tally at the end.
 #
-#  1. host tests (tests/host): the scripts and helpers, no VM
-#  2. the harness itself in the guest: a user's program, exit status, a
-#     kernel crash failing the run
-#  3. guest tests (baseline, liblazyfree, the lazyfree selftest) on the
-#     normal kernel, then on the debug kernel
+#  1. host tests (tests/host): the scripts, the library, checkpatch, shellcheck
+#  2. the harness itself (tests/vm): a user's program and its exit status, a
+#     kernel crash or WARN failing the run and naming its test, KVM fallback
+#  3. guest tests (baseline, allocator, fuzzer, liblazyfree, the lazyfree
+#     selftest) on the normal kernel, then on the debug kernel
 #  4. the lazyfree selftest again with zram swap on, normal kernel
-#  5. upstream mm selftests listed in tests/mm-selftests.pass, normal kernel
+#  5. the baseline tests with MADV_FREE acting as MADV_LAZYFREE
+#  6. upstream mm selftests listed in tests/mm-selftests.pass, normal kernel
 #
-# A guest run whose kernel printed a warning fails even if its tests passed.
+# Every suite is run by guest/run-tests, which prints TAP; one parser
+# (tally) counts it. A guest run whose kernel printed a warning fails even
+# if its tests passed, and the report is charged to the test that was
+# running (the markers guest/run-tests writes to /dev/kmsg).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 res=build/check
 rm -rf "$res"
 mkdir -p "$res"
@@ -29,89 +33,93 @@ result() {	# pass|fail|skip NAME
 	esac
 }
 
-# Tally the output of run-tests: the TAP lines of kselftest-harness programs,
-# one result for a program that prints none, and a program that failed
-# without a failing TAP line (a crash) as one failure.
-tally_tap() {	# SUITE OUTPUT
-	local suite=$1 out=$2 prog="" bad=0 tap=0 line r
+# tap LINE: the result (pass|fail|skip) and the name of one TAP result line.
+tap() {
+	local l=$1 d=""
+	case "$l" in
+	"not ok"*) tap_r=fail l=${l#not ok} ;;
+	*) tap_r=pass l=${l#ok} ;;
+	esac
+	[[ $l =~ ^\ *[0-9]*\ *(.*)$ ]] && l=${BASH_REMATCH[1]}
+	case "$l" in
+	*" # "*) d=${l#* # } l=${l%% # *} ;;
+	"# "*) d=${l#\# } l="" ;;
+	esac
+	case "$d" in
+	[Ss][Kk][Ii][Pp]*) [ "$tap_r" = pass ] && tap_r=skip ;;
+	esac
+	tap_name=${l% - } tap_dir=$d
+}
+
+# tally FILE: count the TAP streams of guest/run-tests in FILE. A program's
+# own TAP lines (indented: subtests) count one each; a program without them
+# counts once; a program that failed without a failing subtest (a crash, a
+# timeout) counts as one failure more; a stream that ends before its plan
+# (a guest that died) fails for each program that never reported.
+tally() {
+	local line planned=0 seen=0 prog sub_fail=0 r
+	local -a subs=()
+	short() {	# LAST: the programs of the stream that never reported
+		[ "$seen" -lt "$planned" ] &&
+			result fail "$((planned - seen)) of $planned programs never reported (last: $1)"
+	}
 	while IFS= read -r line; do
 		case "$line" in
-		"### run "*) prog=${line#\#\#\# run }; bad=0 tap=0 ;;
-		"not ok "*) result fail "$suite/$prog: ${line#not ok }"; bad=1 tap=1 ;;
-		"ok "*"# SKIP"*) result skip "$prog"; tap=1 ;;
-		"ok "*) result pass "$prog"; tap=1 ;;
-		"### result "*)
-			r=${line#\#\#\# result }; r=${r%% *}
-			if [ $tap -eq 0 ]; then
-				result "$r" "$suite/$prog"
-			elif [ "$r" = fail ] && [ $bad -eq 0 ]; then
-				result fail "$suite/$prog (crashed)"
-			fi ;;
+		"    ok"*|"    not ok"*)
+			tap "${line#    }"
+			subs+=("$tap_r $tap_name")
+			[ "$tap_r" = fail ] && sub_fail=1 ;;
+		1..*)
+			short "${prog:-none}"
+			planned=${line#1..} seen=0 subs=() sub_fail=0 ;;
+		ok*|"not ok"*)
+			tap "$line"
+			prog=$tap_name seen=$((seen + 1))
+			if [ ${#subs[@]} -eq 0 ]; then
+				result "$tap_r" "$prog${tap_dir:+ ($tap_dir)}"
+			else
+				for r in "${subs[@]}"; do
+					result "${r%% *}" "$prog: ${r#* }"
+				done
+				[ "$tap_r" = fail ] && [ $sub_fail -eq 0 ] &&
+					result fail "$prog (${tap_dir:-failed})"
+			fi
+			subs=() sub_fail=0 ;;
 		esac
-	done < <(tr -d '\r' <"$out")
+	done < <(tr -d '\r' <"$1")
+	short "${prog:-none}"
 }
 
-# One result per program (the upstream selftests).
-tally_programs() {	# SUITE OUTPUT
-	local suite=$1 out=$2 line r name
-	while read -r line; do
-		set -- $line
-		r=$3 name=$4
-		result "$r" "$suite/$name"
-	done < <(tr -d '\r' <"$out" | grep '^### result ')
-}
-
-guest() {	# NAME VM-ARGS... : run the VM, output to $res/NAME.out
-	local name=$1; shift
+guest() {	# NAME VM-ARGS... : run the VM, output to $res/NAME.out, tally it
+	local name=$1 rc line; shift
 	echo ">>> guest: $name"
 	scripts/vm -q -l "$res/$name.console" "$@" >"$res/$name.out" 2>&1
-	local rc=$?
+	rc=$?
+	grep '^>>> ' "$res/$name.out"
+	tally "$res/$name.out"
 	if [ $rc -eq 125 ]; then
-		result fail "$name: guest kernel reported a problem or did not finish"
-		grep '^vm:\|^    ' "$res/$name.out" | head -n 20
+		result fail "$name: the guest kernel reported a problem or did not finish"
+		while IFS= read -r line; do
+			result fail "${line#vm: kernel report during }: the guest kernel reported a problem while it ran"
+		done < <(grep '^vm: kernel report during ' "$res/$name.out")
+		grep '^vm:\|^    ' "$res/$name.out" | grep -v '^    \(ok\|not ok\|#\|TAP\|1\.\.\)' | head -n 20
 	fi
-	return $rc
 }
 
-echo ">>> host tests"
-for t in tests/host/*.sh; do
-	if bash "$t" >"$res/host-$(basename "$t" .sh).out" 2>&1; then
-		result pass "host/$(basename "$t")"
-	else
-		result fail "host/$(basename "$t")"
-		tail -n 20 "$res/host-$(basename "$t" .sh).out"
-	fi
-done
-
-echo ">>> the VM runner"
-cat >"$res/hello.c" <<'C'
-#include <stdio.h>
-int main(int argc, char **argv)
-{
-	printf("hello from %s %s\n", argv[0], argc > 1 ? argv[1] : "");
-	return 7;
+suite() {	# NAME PROGRAM... : a host suite, by guest/run-tests
+	local name=$1; shift
+	echo ">>> $name"
+	guest/run-tests -t 1200 -n "$name" "$@" >"$res/$name.out" 2>&1
+	tally "$res/$name.out"
+	grep '^not ok' "$res/$name.out" | sed 's/^/    /'
 }
-C
-gcc -static -O2 -o "$res/hello" "$res/hello.c"
-guest vm-add --add "$res/hello" -- /hello --flag
-rc=$?
-if [ $rc -eq 7 ] && grep -q "^hello from /hello --flag" "$res/vm-add.out"; then
-	result pass "vm/add_runs_user_program_and_returns_its_status"
-else
-	result fail "vm/add_runs_user_program_and_returns_its_status (rc=$rc)"
-fi
-scripts/vm -q -t 120 -l "$res/vm-crash.console" -c 'echo c >/proc/sysrq-trigger' \
-	>"$res/vm-crash.out" 2>&1
-rc=$?
-if [ $rc -eq 125 ] && grep -q "reported a problem" "$res/vm-crash.out"; then
-	result pass "vm/kernel_crash_fails_the_run"
-else
-	result fail "vm/kernel_crash_fails_the_run (rc=$rc)"
-fi
 
-# The guest suites: the baseline tests and a short fixed-seed run of the
-# fuzzer, then liblazyfree's tests on the path the kernel offers and forced
-# onto the fallback, then the kernel selftest.
+suite host tests/host/*.sh
+suite vm tests/vm/*.sh
+
+# The guest suites: the baseline tests, the allocator tests and a short
+# fixed-seed run of the fuzzer, then liblazyfree's tests on the path the
+# kernel offers and forced onto the fallback, then the kernel selftest.
 guest_paths() {	# VAR 'GLOB'... : VAR = the guest paths of the programs
 	local var=$1 g f out=""
 	shift
@@ -125,44 +133,39 @@ guest_paths() {	# VAR 'GLOB'... : VAR = the guest paths of the programs
 }
 guest_paths baseline 'baseline-*'
 guest_paths more 'alloc-*' lffuzz
-suites="$baseline$more"
 guest_paths libtests 'lf-test-*'
-# The series' own selftest runs on both kernels too, once the series has it.
 own=()
 if [ -x build/selftests-mm/lazyfree ]; then
-	own=(-i build/selftests-mm.cpio.gz -c "run-tests /selftests/mm/lazyfree")
+	own=(-i build/selftests-mm.cpio.gz)
 fi
 # Two NUMA nodes, so that the selftest can move pages between them.
 for k in normal debug; do
-	guest "guest-$k" -k "$k" -n 2 -t 1500 \
-		-c "run-tests $suites" \
-		-c "run-tests $libtests" \
-		-c "LIBLAZYFREE_FALLBACK=1 run-tests $libtests" \
-		"${own[@]}"
-	tally_tap "$k" "$res/guest-$k.out"
+	args=(-c "run-tests -n $k $baseline$more"
+	      -c "run-tests -n $k $libtests"
+	      -c "LIBLAZYFREE_FALLBACK=1 run-tests -n $k-fallback $libtests")
+	[ ${#own[@]} -gt 0 ] && args+=("${own[@]}" -c "run-tests -n $k /selftests/mm/lazyfree")
+	guest "guest-$k" -k "$k" -n 2 -t 1500 "${args[@]}"
 done
 
 # Once more with zram swap on: reclaim must discard, not swap, lazily freed
 # pages (the squeeze tests that want no swap skip themselves).
 if [ ${#own[@]} -gt 0 ]; then
-	guest guest-zram -k normal -z 256M -t 900 "${own[@]}"
-	tally_tap zram "$res/guest-zram.out"
+	guest guest-zram -k normal -z 256M -t 900 "${own[@]}" \
+		-c "run-tests -n zram /selftests/mm/lazyfree"
 fi
 
 # Once more with MADV_FREE acting as MADV_LAZYFREE system-wide
 # (vm.madv_free_lazy): the baseline tests of MADV_FREE must still hold.
 guest guest-madv-free-lazy -k normal -t 600 \
-	-c "echo 1 >/proc/sys/vm/madv_free_lazy" -c "run-tests $baseline"
-tally_tap madv_free_lazy "$res/guest-madv-free-lazy.out"
+	-c "echo 1 >/proc/sys/vm/madv_free_lazy" -c "run-tests -n madv_free_lazy $baseline"
 
 mapfile -t mm < <(grep -v -e '^#' -e '^$' tests/mm-selftests.pass 2>/dev/null)
 if [ ${#mm[@]} -gt 0 ]; then
 	guest selftests-mm -k normal -t 2400 -i build/selftests-mm.cpio.gz -- \
-		run-tests -t 300 "${mm[@]/#//selftests/mm/}"
-	tally_programs mm "$res/selftests-mm.out"
+		run-tests -t 300 -n mm "${mm[@]/#//selftests/mm/}"
 fi
 
-echo ">>> make check took $(( $(date +%s) - t0 )) s; logs in $res/"
+echo ">>> make check took $(($(date +%s) - t0)) s; logs in $res/"
 for f in "${failed[@]}"; do echo "FAILED: $f"; done
 echo "check: $pass passed, $fail failed, $skip skipped"
 [ $fail -eq 0 ]

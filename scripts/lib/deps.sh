@@ -8,7 +8,7 @@ PKGS="gcc make git flex bison bc libelf-dev libssl-dev cpio xz-utils kmod
       qemu-system-x86 busybox-static linux-source-6.12 ccache rsync
       python3 python3-ply pkg-config libnuma-dev libcap-dev libjemalloc-dev
       libmimalloc-dev
-      gnuplot-nox ${LF_EXTRA_PKGS:-}"
+      gnuplot-nox shellcheck ${LF_EXTRA_PKGS:-}"
 
 missing=""
 for p in $PKGS; do

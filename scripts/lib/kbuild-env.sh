@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the kernel build scripts: kbuild_make TREE OUT sets mk to the
 # make command for an out-of-tree x86_64 build of TREE in OUT, reproducible
 # (fixed user, host and timestamp) and through ccache when present.
@@ -7,6 +8,7 @@ kbuild_make() {
 	mk=(make -s -C "$1" O="$2" ARCH=x86_64 -j"$(nproc)")
 	if command -v ccache >/dev/null; then
 		mk+=(CC="ccache gcc")
+		# shellcheck disable=SC2154 # top: set by the script that sources this
 		export CCACHE_BASEDIR=$top CCACHE_NOHASHDIR=1 CCACHE_SLOPPINESS=time_macros
 	fi
 }

@@ -46,10 +46,10 @@ baseline)
 	# on the unpatched kernel: the list is what the series must keep.
 	mapfile -t progs < <(programs | grep -v '/transhuge-stress$')
 	"$top/scripts/vm" -t 3600 -i "$top/build/selftests-mm.cpio.gz" -- \
-		run-tests -t 60 "${progs[@]}" >"$out.baseline.out" || true
+		run-tests -t 60 -n mm "${progs[@]}" >"$out.baseline.out" || true
 	{
 		sed -n '1,/^$/p' "$top/tests/mm-selftests.pass" | grep '^#'
-		grep '^### result pass ' "$out.baseline.out" | awk '{ print $4 }'
+		tr -d '\r' <"$out.baseline.out" | sed -n 's|^ok [0-9]* mm/\([^ ]*\)$|\1|p'
 	} >"$top/tests/mm-selftests.pass.new"
 	mv "$top/tests/mm-selftests.pass.new" "$top/tests/mm-selftests.pass"
 	echo ">>> $(grep -vc '^#' "$top/tests/mm-selftests.pass") programs pass;" \

@@ -32,4 +32,20 @@ done <<'LOG'
 [    1.0] Kernel panic - not syncing: Fatal exception
 [    1.0] WARNING: suspicious RCU usage
 LOG
+# A report is attributed to the test between whose markers it came.
+cat >"$tmp/marked" <<'LOG'
+[    1.0] lazyfree-test: start normal/baseline-free
+[    1.1] lazyfree-test: end normal/baseline-free
+[    1.2] lazyfree-test: start normal/lffuzz
+[    1.3] WARNING: CPU: 1 PID: 42 at mm/rmap.c:1 try_to_unmap_one+0x1/0x2
+[    1.4] lazyfree-test: end normal/lffuzz
+LOG
+if "$cc" "$tmp/marked" >"$tmp/said"; then
+	echo "a marked report was not caught"; exit 1
+fi
+grep -qx "vm: kernel report during normal/lffuzz" "$tmp/said" ||
+	{ cat "$tmp/said"; echo "report not attributed to normal/lffuzz"; exit 1; }
+if grep -q "baseline-free" "$tmp/said"; then
+	cat "$tmp/said"; echo "report attributed to a test that had ended"; exit 1
+fi
 echo "check-console: ok"

@@ -11,7 +11,7 @@ cp=$tree/scripts/checkpatch.pl
 bad=0
 while read -r p; do
 	f=$top/kernel/patches/$p
-	out=$(cd "$tree" && perl "$cp" --strict --no-color --show-types "$f" 2>&1 || true)
+	out=$(cd "$tree" && perl "$cp" --strict --no-color --show-types "$f" 2>&1) || true
 	summary=$(echo "$out" | grep '^total:' || echo "total: no summary")
 	echo "$p: $summary"
 	if ! echo "$summary" | grep -q '^total: 0 errors'; then
