@@ -9,7 +9,30 @@
  * MADV_DONTNEED where MADV_FREE is missing), and lf_reuse() says that it
  * cannot know what was discarded: it returns LF_REUSE_UNKNOWN, never 0.
  *
- * Functions return a negative errno on failure, as liburing's do.
+ * Memory between lf_free() and lf_reuse() (liblazyfree(7) says more):
+ *
+ *  - The kernel may discard any page of the range at any time; a discarded
+ *    page reads back as zeros.
+ *  - Touching a page without lf_reuse() is allowed: the fault takes it back,
+ *    with its contents or as zeros, and lf_reuse() no longer counts it as
+ *    lost. Its count covers only the pages not touched before it.
+ *  - Threads: lf_free() sends no TLB flush. Another thread, running since
+ *    before the call on a CPU that had accessed a page, may still reach the
+ *    page through a cached translation, without a fault: its write lands in
+ *    the page but the kernel does not see it, and is lost if the page is
+ *    discarded before it is taken back. The calling thread is exact
+ *    wherever it runs next. So memory freed and touched again by the same
+ *    thread is always exact; memory handed to another thread must be taken
+ *    back with lf_reuse() before it is written (by any thread, ordered
+ *    before the write by whatever hands the memory over). The fallback
+ *    flushes every CPU and needs no such care, but allows it.
+ *  - fork(): the child shares the lazily freed pages, lazily freed in both.
+ *    A discarded page is discarded for both, and both count it.
+ *  - Strict mode (madvise(MADV_LAZYFREE_STRICT), if lf_probe() reports
+ *    LF_FEAT_STRICT): a discarded page raises SIGBUS until lf_reuse().
+ *
+ * Functions return a negative errno on failure, as liburing's do; errno
+ * itself is not part of the interface.
  */
 #ifndef LIBLAZYFREE_H
 #define LIBLAZYFREE_H
@@ -55,8 +78,24 @@ extern "C" {
  */
 #define LF_REUSE_UNKNOWN	LONG_MAX
 
+/* What the running kernel offers: LF_FEAT_* bits, probed once and cached. */
 unsigned int lf_probe(void);
+
+/*
+ * Give [addr, addr + len) back: the kernel may discard its contents from now
+ * on. Returns 0 or a negative errno. The calling thread may touch the range
+ * again without lf_reuse(); another thread must not write it before
+ * lf_reuse() has taken it back.
+ */
 int lf_free(void *addr, size_t len);
+
+/*
+ * Take [addr, addr + len) back: every page is usable again, intact or zero.
+ * Returns how many base pages were discarded (not counting pages touched
+ * since lf_free()), LF_REUSE_UNKNOWN on the fallback path, or a negative
+ * errno. Any thread may call it; whatever hands the range to the thread that
+ * writes it must order the call before the write.
+ */
 long lf_reuse(void *addr, size_t len);
 
 #ifdef __cplusplus
