@@ -7,7 +7,7 @@ for t in "$@"; do
 		if [ $mode = fallback ]; then
 			LIBLAZYFREE_FALLBACK=1 "$t"
 		else
-			LIBLAZYFREE_FALLBACK= "$t"
+			LIBLAZYFREE_FALLBACK='' "$t"
 		fi
 		rc=$?
 		case $rc in

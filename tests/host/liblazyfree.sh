@@ -1,12 +1,21 @@
 #!/bin/bash
 # liblazyfree on the host: its test programs (on the path the host kernel
-# offers and on the fallback), then an install under a prefix and a program
-# built against it with pkg-config, linked to the shared library.
+# offers and on the fallback), the symbols the shared library exports, then
+# an install under a prefix, a program built against it with pkg-config and
+# linked to the shared library, and an uninstall that leaves no file behind.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 make -s -C "$top/lib" test
+# Exactly the three functions, in the version node of liblazyfree.map (nm
+# lists the node itself as an absolute symbol: left out).
+syms=$(nm -D --defined-only "$top/lib/liblazyfree.so" | awk '$2 != "A" { print $3 }' | sort)
+want=$(printf '%s\n' lf_free@@LIBLAZYFREE_0 lf_probe@@LIBLAZYFREE_0 lf_reuse@@LIBLAZYFREE_0)
+if [ "$syms" != "$want" ]; then
+	printf 'liblazyfree.so exports:\n%s\nexpected:\n%s\n' "$syms" "$want" >&2
+	exit 1
+fi
 make -s -C "$top/lib" install PREFIX="$tmp/prefix" >/dev/null
 cat >"$tmp/use.c" <<'C'
 #include <lazyfree.h>
@@ -27,4 +36,11 @@ export PKG_CONFIG_PATH=$tmp/prefix/lib/pkgconfig
 gcc -o "$tmp/use" "$tmp/use.c" $(pkg-config --cflags --libs lazyfree)
 LD_LIBRARY_PATH=$tmp/prefix/lib "$tmp/use"
 [ -f "$tmp/prefix/share/man/man3/lf_reuse.3" ]
-echo "liblazyfree: install ok"
+[ -f "$tmp/prefix/share/man/man7/liblazyfree.7" ]
+make -s -C "$top/lib" uninstall PREFIX="$tmp/prefix" >/dev/null
+left=$(find "$tmp/prefix" ! -type d)
+if [ -n "$left" ]; then
+	printf 'left after make uninstall:\n%s\n' "$left" >&2
+	exit 1
+fi
+echo "liblazyfree: exports, install and uninstall ok"
