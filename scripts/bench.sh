@@ -1,59 +1,207 @@
 #!/bin/bash
-# bench.sh full|short : run guest/bench-suite in one boot (4 vCPUs), write
-# each table to results/NAME.csv, print the tables, and (full) draw
-# results/NAME.png with gnuplot.
-#   make bench    full: every benchmark, charts
-#   make run      short: the same tables with fewer cycles, no charts
+# bench.sh [full|short] : run guest/bench-suite in one boot of the guest and
+# print its tables.
+#   make bench    full: every benchmark at full length; results/NAME.csv,
+#                 charts results/NAME.png (gnuplot), and docs/results.md
+#                 rewritten: the tables with what they show
+#   make run      short: fewer cycles and seconds, the same tables, printed
+#                 only (and kept in results/short/); docs/results.md and
+#                 results/*.csv are left alone
+#
+# The machine the figures come from is read from the run's own log, as the
+# guest printed it before its tables (### accel, ### cpus, ### kernel):
+# scripts/vm chooses the accelerator and tells the guest which one it really
+# booted with (lazyfree.accel= on the kernel command line). Nothing here
+# probes it again. Under TCG the times are emulated and comparable only
+# within the run; the counts are exact either way.
+#
+# Environment:
+#   BENCH_LOG=FILE   no boot: take the tables from FILE, the log of an
+#                    earlier run (results/bench-full.log), e.g. to redo the
+#                    CSVs, charts and docs/results.md from it
+#   BENCH_CPUS=N     vCPUs to boot with (default 4)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 mode=${1:-full}
-out=results
+case "$mode" in
+full) out=results args=() ;;
+short) out=results/short args=(short) ;;
+*) echo "usage: $0 [full|short]" >&2; exit 2 ;;
+esac
+doc=docs/results.md
 mkdir -p "$out"
-log=$out/bench-$mode.log
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/lazyfree-bench.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
 
-echo ">>> booting the guest (4 vCPUs) for the $mode benchmarks"
-scripts/vm -q -p 4 -t 1800 -- /lazyfree/bin/bench-suite \
-	"$([ "$mode" = short ] && echo short)" >"$log" 2>&1
-rc=$?
-if [ $rc -ne 0 ]; then
-	echo "bench: the guest run failed (rc=$rc); see $log" >&2
-	tail -n 20 "$log" >&2
+if [ -n "${BENCH_LOG:-}" ]; then
+	log=$BENCH_LOG
+	[ -r "$log" ] || { echo "bench: BENCH_LOG=$log: cannot read it" >&2; exit 2; }
+	echo ">>> bench: the $mode tables from $log (no boot)"
+else
+	log=$out/bench-$mode.log
+	cpus=${BENCH_CPUS:-4}
+	echo ">>> booting the guest ($cpus vCPUs) for the $mode benchmarks"
+	# The host's side of the record; the guest adds its own lines.
+	{
+		echo "### date $(date -u '+%Y-%m-%d %H:%M UTC')"
+		echo "### host-cpus $(nproc)"
+		echo "### qemu $(qemu-system-x86_64 --version 2>/dev/null | head -n 1)"
+		scripts/vm -q -p "$cpus" -t 1800 -- /lazyfree/bin/bench-suite "${args[@]}"
+	} >"$log" 2>&1
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		echo "bench: the guest run failed (rc=$rc); see $log" >&2
+		tail -n 20 "$log" >&2
+		exit 1
+	fi
+fi
+# The guest's console may end lines with CR LF.
+tr -d '\r' <"$log" >"$tmp/log"
+
+# What the run was measured on, from its log only.
+meta() { sed -n "s/^### $1 //p" "$tmp/log" | head -n 1; }
+accel=$(meta accel) cpus=$(meta cpus) kernel=$(meta kernel)
+when=$(meta date) hostcpus=$(meta host-cpus) qemu=$(meta qemu)
+[ -n "$when" ] || when=$(date -u -r "$log" '+%Y-%m-%d %H:%M UTC (the log file)')
+[ -n "$cpus" ] || cpus=unknown
+[ -n "$kernel" ] || kernel=unknown
+vcpus="$cpus vCPUs${hostcpus:+ on $hostcpus host CPUs}"
+case "$accel" in
+kvm) how="KVM, $vcpus" ;;
+tcg) how="QEMU TCG, $vcpus: times emulated, comparable only within this run" ;;
+*) accel=unknown
+   how="accelerator unknown, $vcpus: compare times only within this run" ;;
+esac
+echo ">>> measured on: $how; guest kernel $kernel"
+if [ "$accel" = unknown ]; then
+	echo "bench: the log has no '### accel' line (a guest image older than" \
+	     "guest/bench-suite? make image)" >&2
+fi
+
+# Split the "### csv NAME" ... "### end" blocks into $out/NAME.csv, with two
+# more columns on every row: the accelerator and the vCPUs. A block's first
+# line with a comma is its header; a line with another number of fields
+# (a program's message on stderr) is not data, and is shown instead.
+mkdir "$tmp/csv"
+names=$(awk -F, -v dir="$tmp/csv" -v accel="$accel" -v cpus="$cpus" '
+	/^### csv / { name = $0; sub(/^### csv /, "", name); file = dir "/" name ".csv"
+		      f = 1; nf = 0; print name; next }
+	/^### end/ { if (f && nf) close(file); f = 0; next }
+	!f { next }
+	nf == 0 && NF > 1 { nf = NF; print $0 ",accel,vcpus" > file; next }
+	nf > 0 && NF == nf { print $0 "," accel "," cpus > file; next }
+	NF > 0 { print "bench: " name ": " $0 > "/dev/stderr" }' "$tmp/log")
+if [ -z "$names" ]; then
+	echo "bench: no table in $log" >&2
+	tail -n 20 "$tmp/log" >&2
 	exit 1
 fi
+# This run's tables replace the last run's, charts included.
+rm -f "$out"/*.csv "$out"/*.png
+mv "$tmp"/csv/*.csv "$out"/ 2>/dev/null
 
-# The guest's console ends lines with CR LF.
-sed -i 's/\r$//' "$log"
-# Split "### csv NAME" ... "### end" blocks into results/NAME.csv.
-names=$(awk '/^### csv /{n=$3; print n; f=1; next}
-	     /^### end/{f=0; next}
-	     f{print > ("'$out'/" n ".csv")}' "$log")
-how="measured in one boot, 4 vCPUs, $( [ -w /dev/kvm ] && scripts/kvm-works.sh >/dev/null 2>&1 && echo KVM || echo 'QEMU TCG: times only comparable within the run')"
-
-table() {	# NAME TITLE [COLUMNS]
-	local f=$out/$1.csv
-	[ -s "$f" ] || return
-	echo
-	echo "== $2 ($how)"
-	if [ -n "${3:-}" ]; then
-		cut -d, -f"$3" "$f"
-	else
-		cat "$f"
-	fi | column -t -s,
+# The displayed form of a table: the named columns of its CSV, retitled,
+# as CSV (empty cells shown as "-").
+pick() {	# NAME COLUMN=TITLE...
+	local f=$out/$1.csv spec
+	shift
+	spec=$(printf '%s|' "$@")
+	awk -F, -v OFS=, -v spec="${spec%|}" '
+	NR == 1 {
+		n = split(spec, s, "|")
+		for (i = 1; i <= NF; i++)
+			col[$i] = i
+		for (i = 1; i <= n; i++) {
+			eq = index(s[i], "=")
+			src[i] = col[substr(s[i], 1, eq - 1)]
+			printf "%s%s", substr(s[i], eq + 1), (i < n ? OFS : ORS)
+		}
+		next
+	}
+	{
+		for (i = 1; i <= n; i++) {
+			v = src[i] ? $src[i] : ""
+			printf "%s%s", (v == "" ? "-" : v), (i < n ? OFS : ORS)
+		}
+	}' "$f"
 }
-table tlbcost "tlbcost: 16 pages written, given back and taken back per cycle" 1,2,5,6,8
-table tlbcost-1page "tlbcost -k 1: will-it-scale tlb_flush2 shape, one page per loop" 1,2,5,6,8
-table ebizzy "ebizzy: records/s without and with memory pressure (memory.reclaim every 20 ms)" 1,6,7,9,10,11,12
-table reclaim "reclaim: IPIs to take back memory given back" 1,3,4,5,6,7,8
+# ebizzy: one line per configuration, without and with memory pressure.
+ebizzy_view() {
+	awk -F, -v OFS=, '
+	function cell(v) { return v == "" ? "-" : v }
+	NR == 1 {
+		for (i = 1; i <= NF; i++)
+			c[$i] = i
+		print "config", "records/s", "shootdowns", "faults", "P: records/s",
+		      "P: shootdowns", "P: faults", "P: discarded"
+		next
+	}
+	{
+		k = $c["config"]
+		if (!(k in seen)) { seen[k] = 1; order[n++] = k }
+		v = cell($c["records_per_s"]) OFS cell($c["shootdowns"]) OFS cell($c["faults"])
+		if ($c["pressure_ms"] + 0 == 0)
+			plain[k] = v
+		else
+			press[k] = v OFS cell($c["discarded_pages"])
+	}
+	END {
+		for (i = 0; i < n; i++) {
+			k = order[i]
+			print k, (k in plain ? plain[k] : "-,-,-"), (k in press ? press[k] : "-,-,-,-")
+		}
+	}' "$out/ebizzy.csv"
+}
+view() {	# NAME
+	case "$1" in
+	tlbcost) pick "$1" mode=mode siblings=siblings \
+		shootdowns_per_cycle=shootdowns/cycle faults_per_cycle=faults/cycle \
+		time_vs_none=time/none ;;
+	tlbcost-1page) pick "$1" mode=mode siblings=siblings \
+		shootdowns_per_cycle=shootdowns/loop faults_per_cycle=faults/loop \
+		time_vs_none=time/none ;;
+	ebizzy) ebizzy_view ;;
+	reclaim) pick "$1" mode=mode "mib_discarded=MiB disc." \
+		"ipis_give_back=IPIs give" "ipis_discard=IPIs disc." \
+		ipis_per_mib=IPIs/MiB "lazyfree_ipis_sent=lf sent" \
+		"lazyfree_ipis_avoided=lf avoided" ;;
+	*) cat "$out/$1.csv" ;;
+	esac
+}
+title() {	# NAME
+	case "$1" in
+	tlbcost) echo "tlbcost: 16 pages written, given back and taken back per cycle" ;;
+	tlbcost-1page) echo "tlbcost -k 1: will-it-scale tlb_flush2 shape, one page per loop" ;;
+	ebizzy) echo "ebizzy: without and with memory pressure (P: memory.reclaim every 20 ms)" ;;
+	reclaim) echo "reclaim: IPIs to take back memory given back" ;;
+	*) echo "$1" ;;
+	esac
+}
 
-[ "$mode" = short ] && { echo; echo ">>> tables in $out/*.csv (log: $log)"; exit 0; }
+for name in $names; do
+	[ -s "$out/$name.csv" ] || { echo "bench: the $name table is empty" >&2; continue; }
+	echo
+	echo "== $(title "$name") [$how]"
+	view "$name" | column -t -s,
+done
 
-if ! command -v gnuplot >/dev/null; then
-	echo "bench: gnuplot missing: no charts" >&2
+if [ "$mode" = short ]; then
+	echo
+	echo ">>> tables in $out/*.csv (log: $log)"
 	exit 0
 fi
-plot() {	# NAME TITLE YLABEL USING
-	gnuplot <<EOF
+
+# Charts, their titles saying where they were measured.
+if command -v gnuplot >/dev/null; then
+	case "$accel" in
+	kvm) on="KVM, $cpus vCPUs" ;;
+	tcg) on="QEMU TCG, $cpus vCPUs" ;;
+	*) on="accelerator unknown, $cpus vCPUs" ;;
+	esac
+	plot() {	# NAME TITLE YLABEL CSV COLUMN
+		[ -s "$4" ] || return 0
+		gnuplot <<EOF || echo "bench: gnuplot failed on $1" >&2
 set terminal pngcairo size 1000,500 noenhanced
 set output "$out/$1.png"
 set datafile separator ","
@@ -65,20 +213,262 @@ set boxwidth 0.8
 set xtics rotate by -30
 set key off
 set grid ytics
+set yrange [0:*]
+set rmargin 12
 plot "$4" every ::1 using $5:xtic(1)
 EOF
+	}
+	if [ -s "$out/tlbcost.csv" ]; then
+		awk -F, 'NR == 1 || $2 == 3' "$out/tlbcost.csv" >"$tmp/tlbcost3.csv"
+		plot tlbcost "tlbcost, 3 busy siblings: TLB shootdowns per cycle ($on)" \
+			"shootdowns/cycle" "$tmp/tlbcost3.csv" 5
+	fi
+	if [ -s "$out/ebizzy.csv" ]; then
+		awk -F, 'NR == 1 || $6 == 0' "$out/ebizzy.csv" >"$tmp/ebizzy0.csv"
+		awk -F, 'NR == 1 || $6 != 0' "$out/ebizzy.csv" >"$tmp/ebizzyP.csv"
+		t=$on; [ "$accel" = kvm ] || t="$on: emulated, compare within this run only"
+		plot ebizzy "ebizzy records/s, no memory pressure ($t)" "records/s" \
+			"$tmp/ebizzy0.csv" 7
+		plot ebizzy-pressure "ebizzy records/s, memory.reclaim every 20 ms ($t)" \
+			"records/s" "$tmp/ebizzyP.csv" 7
+	fi
+	plot reclaim "reclaim: TLB shootdown IPIs per MiB discarded ($on)" "IPIs/MiB" \
+		"$out/reclaim.csv" 6
+else
+	echo "bench: gnuplot missing: no charts" >&2
+fi
+
+# docs/results.md: the tables with what they show. The text lives here; the
+# file is rewritten whole by every make bench.
+md_table() {	# display CSV on stdin: an aligned markdown table
+	awk -F, '
+	{
+		for (i = 1; i <= NF; i++) {
+			cell[NR, i] = $i
+			if (length($i) > w[i])
+				w[i] = length($i)
+		}
+		if (NF > nf)
+			nf = NF
+	}
+	END {
+		for (r = 1; r <= NR; r++) {
+			line = "|"
+			for (i = 1; i <= nf; i++)
+				line = line " " sprintf((i == 1 ? "%-" : "%") (w[i] < 3 ? 3 : w[i]) "s", cell[r, i]) " |"
+			print line
+			if (r > 1)
+				continue
+			line = "|"
+			for (i = 1; i <= nf; i++) {
+				d = sprintf("%" (w[i] < 3 ? 3 : w[i]) "s", "")
+				gsub(/ /, "-", d)
+				line = line " " (i == 1 ? d : substr(d, 2) ":") " |"
+			}
+			print line
+		}
+	}'
 }
-# tlbcost with 3 siblings: shootdowns per cycle by mode.
-awk -F, 'NR == 1 || $2 == 3' "$out/tlbcost.csv" >"$out/.tlbcost3.csv"
-plot tlbcost "tlbcost, 3 busy siblings: TLB shootdowns per cycle" "shootdowns/cycle" \
-	"$out/.tlbcost3.csv" 5
-awk -F, 'NR == 1 || $6 == 0' "$out/ebizzy.csv" >"$out/.ebizzy0.csv"
-awk -F, 'NR == 1 || $6 != 0' "$out/ebizzy.csv" >"$out/.ebizzyP.csv"
-plot ebizzy "ebizzy records/s, no memory pressure" "records/s" "$out/.ebizzy0.csv" 7
-plot ebizzy-pressure "ebizzy records/s, memory.reclaim every 20 ms" "records/s" \
-	"$out/.ebizzyP.csv" 7
-plot reclaim "reclaim: TLB shootdown IPIs per MiB discarded" "IPIs/MiB" \
-	"$out/reclaim.csv" 6
-rm -f "$out"/.*.csv
+has() { [ -s "$out/$1.csv" ]; }
+table_md() {	# NAME
+	echo
+	view "$1" | md_table
+	local png alt first=1
+	for png in "$1" "$1-pressure"; do
+		[ -f "$out/$png.png" ] || continue
+		case "$png" in
+		tlbcost) alt="tlbcost, 3 busy siblings: TLB shootdowns per cycle" ;;
+		ebizzy) alt="ebizzy records/s, no memory pressure" ;;
+		ebizzy-pressure) alt="ebizzy records/s, memory.reclaim every 20 ms" ;;
+		reclaim) alt="reclaim: TLB shootdown IPIs per MiB discarded" ;;
+		*) alt=$png ;;
+		esac
+		[ $first -eq 1 ] && echo
+		first=0
+		echo "![$alt](../$out/$png.png)"
+	done
+}
+# Prose, refilled to 76 columns (the computed sentences are long); blank
+# lines separate paragraphs.
+para() {
+	awk '
+	function flush() { if (line != "") print line; line = "" }
+	NF == 0 { flush(); print; next }
+	{
+		for (i = 1; i <= NF; i++) {
+			# (a word that would read as a list item or a heading
+			# at the start of a line stays on this one)
+			if (line != "" && length(line) + 1 + length($i) > 76 &&
+			    $i !~ /^([0-9]+[.)]|[-+*#>]+)$/)
+				flush()
+			line = line == "" ? $i : line " " $i
+		}
+	}
+	END { flush() }'
+}
+# The eager jemalloc rows compared, from ebizzy.csv.
+ebizzy_eager() {
+	awk -F, '
+	NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	{
+		k = $c["config"] ($c["pressure_ms"] + 0 ? "/P" : "")
+		r[k] = $c["records_per_s"]; s[k] = $c["shootdowns"]
+		f[k] = $c["faults"]; d[k] = $c["discarded_pages"]
+	}
+	END {
+		h = "jemalloc-eager-lazyfree-hooks"; b = "jemalloc-eager-dontneed"
+		if (r[h] == "" || r[b] + 0 <= 0)
+			exit
+		printf "In this run: %.1f times the records/s of `MADV_DONTNEED` (%s against %s) with %s shootdowns instead of %s and %s faults instead of %s",
+			r[h] / r[b], r[h], r[b], s[h], s[b], f[h], f[b]
+		if (r[h "/P"] != "" && r[b "/P"] + 0 > 0)
+			printf "; under pressure, %.1f times (%s against %s), the kernel discarding %s pages meanwhile, with %s shootdowns",
+				r[h "/P"] / r[b "/P"], r[h "/P"], r[b "/P"], d[h "/P"], s[h "/P"]
+		print "."
+	}' "$out/ebizzy.csv"
+}
+# The ebizzy load, from its CSV: threads, chunks and their size.
+ebizzy_load() {
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		 { printf "%s threads, %s chunks of %d KiB", $c["threads"], $c["chunks"],
+			 $c["chunk_bytes"] / 1024; exit }' "$out/ebizzy.csv"
+}
+case "$accel" in
+tcg) accel_md="QEMU TCG (software emulation)"
+     times_md="**Times are emulated.** The guest ran under QEMU TCG, $vcpus. The
+time and rate columns (tlbcost's time/none, ebizzy's records/s) are
+comparable only within this run: an IPI waits for its target vCPU's host
+thread to be scheduled, which inflates it, enormously and noisily when the
+vCPUs outnumber the host's CPUs. The counts (shootdowns, IPIs, faults,
+discarded pages) are exact."
+     time_col="Times and rates are emulated (see above); the counts are exact." ;;
+kvm) accel_md="KVM"
+     times_md="The guest ran under KVM, $vcpus: the times are those of a virtual
+machine on real CPUs. The counts (shootdowns, IPIs, faults, discarded pages)
+are exact."
+     time_col="The counts are exact; the times and rates are KVM's." ;;
+*) accel_md="unknown (the log has no \`### accel\` line)"
+   times_md="**The run's log does not say which accelerator the guest ran
+under**, so compare times only within this run. The counts (shootdowns,
+IPIs, faults, discarded pages) are exact."
+   time_col="Compare times only within this run; the counts are exact." ;;
+esac
+{
+	cat <<EOF
+<!-- Generated by scripts/bench.sh (make bench) from the run's log; the next
+make bench rewrites this file whole: edit the text in scripts/bench.sh. -->
+# Measured results
+
+The tables of one \`make bench\`: one boot of the patched guest kernel, every
+benchmark of \`guest/bench-suite\` run in it. The README says what the
+benchmarks are and what the rows mean
+([Allocators and the benchmarks](../README.md#allocators-and-the-benchmarks)).
+
+| run | |
+| --- | --- |
+| date | $when |
+| guest kernel | \`$kernel\` |
+| vCPUs | $cpus |
+| accelerator | $accel_md |
+EOF
+	[ -n "$hostcpus" ] && echo "| host CPUs | $hostcpus |"
+	[ -n "$qemu" ] && echo "| QEMU | $qemu |"
+	cat <<EOF
+| produced by | \`make bench\` (\`scripts/bench.sh full\`), log \`$log\` |
+| CSVs | \`$out/NAME.csv\` (with \`accel\` and \`vcpus\` columns); not in git |
+
+EOF
+	echo "$times_md" | para
+	if has tlbcost; then
+		para <<EOF
+
+## tlbcost: the cost of giving memory back
+
+\`bench/tlbcost\`: for each way of giving memory back, with 1 and 3 sibling
+threads busy on other vCPUs, the TLB shootdowns and page faults per cycle
+(write 16 pages, give them back, take them back) and the time as a ratio to
+never giving memory back. \`free-lazy\` is \`MADV_FREE\` with the per-process
+switch on; \`lazyfree+reuse\` gives the pages back with \`MADV_LAZYFREE\` and
+takes them back with \`MADV_REUSE\`; \`lazyfree+fault\` takes them back by
+touching them.
+EOF
+		table_md tlbcost
+	fi
+	if has tlbcost-1page; then
+		para <<EOF
+
+With one page per loop (will-it-scale's \`tlb_flush2\` shape, 3 siblings):
+EOF
+		table_md tlbcost-1page
+	fi
+	if has tlbcost || has tlbcost-1page; then
+		para <<EOF
+
+Every call of \`MADV_DONTNEED\` or \`MADV_FREE\` costs one shootdown IPI per busy
+sibling, and \`MADV_DONTNEED\` also a fault per page on reuse; \`MADV_LAZYFREE\`
+costs none, and with \`MADV_REUSE\` no fault either. \`MADV_FREE\` made lazy
+keeps its flush (the README's
+[MADV_FREE users without a code change](../README.md#madv_free-users-without-a-code-change)
+says why) and adds a fault per page. $time_col
+EOF
+	fi
+	if has ebizzy; then
+		para <<EOF
+
+## ebizzy: allocators giving memory back
+
+\`bench/ebizzy\` over glibc, Debian's jemalloc 5.3 and mimalloc 2.0
+($(ebizzy_load), 5 s each; the rows are explained in the README's
+[Allocators and the benchmarks](../README.md#allocators-and-the-benchmarks)),
+without and with memory pressure (the \`P:\` columns: \`memory.reclaim\` of
+8 MiB every 20 ms).
+EOF
+		table_md ebizzy
+		para <<EOF
+
+When jemalloc gives memory back at every free (\`eager\`), compare
+\`jemalloc-eager-lazyfree-hooks\` (\`MADV_LAZYFREE\`, taken back with
+\`MADV_REUSE\`) with \`jemalloc-eager-dontneed\`. $(ebizzy_eager) Under
+pressure the hooks pay some shootdowns: reclaim flushing CPUs that lag, and
+the conservative flush that a pending reclaim batch forces on the next
+\`MADV_REUSE\`. With jemalloc's decay, little is given back and the
+allocators are close; under pressure \`MADV_FREE\` (\`jemalloc-decay-free\`)
+pays for reclaim's flushes, which the switch (\`jemalloc-decay-free-switch\`)
+removes and the hooks avoid altogether. mimalloc resetting every freed page
+with \`MADV_FREE\` sends a shootdown per reset; the switch keeps them and adds
+a fault per page reused, so it does not help an allocator that frees and
+reuses at this rate: only \`MADV_LAZYFREE\` with \`MADV_REUSE\` at the point of
+reuse removes the flush. The seed's vrange table (jemalloc 3, 52,389 against
+203,414 records/s) measured the eager regime on real hardware. $time_col
+EOF
+	fi
+	if has reclaim; then
+		para <<EOF
+
+## reclaim: taking the memory back
+
+\`bench/reclaim\` shows the other half: what it costs the kernel to take the
+memory back. It gives 32 MiB back, then squeezes its own memory cgroup
+(\`memory.reclaim\`) until all of it is discarded, with 3 sibling threads
+either spinning in user space or ping-ponging in pairs through a pipe
+(context switches between threads of the process). Counts only.
+EOF
+		table_md reclaim
+		para <<EOF
+
+Reclaim of \`MADV_FREE\` pages flushes every sibling once per batch of pages;
+reclaim of lazily freed pages flushes only a CPU that has not caught up with
+the range's TLB generation: each spinning sibling once for the whole range,
+and the switching siblings mostly not at all (a CPU caught in the middle of
+a switch is flushed, to be safe). \`free-lazy\` (\`MADV_FREE\` with the switch)
+flushes at the call as \`MADV_FREE\` does, every CPU that runs the process
+then being caught up, and its discards send none.
+EOF
+	fi
+} >"$tmp/results.md"
+mkdir -p "$(dirname "$doc")"
+mv "$tmp/results.md" "$doc"
 echo
-echo ">>> $(echo $names | wc -w) tables in $out/*.csv, charts in $out/*.png (log: $log)"
+charts=$(find "$out" -maxdepth 1 -name '*.png' | wc -l)
+echo ">>> $(echo "$names" | wc -w) tables in $out/*.csv, $charts charts in $out/*.png," \
+     "$doc rewritten (log: $log)"
