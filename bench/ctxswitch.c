@@ -20,6 +20,7 @@
  *   ctxswitch [-n round-trips] [-r rounds] [-c cpu]
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +41,8 @@ static void *echo(void *arg)
 {
 	char c;
 
-	t_pin_self(cpu);
+	if (t_pin_self(cpu))
+		exit(2);
 	for (long i = 0; i < trips; i++) {
 		if (read(ping[0], &c, 1) != 1 || write(pong[1], &c, 1) != 1)
 			exit(2);
@@ -58,7 +60,11 @@ static void child(int mode, int out)
 
 	if (page == MAP_FAILED || pipe(ping) || pipe(pong))
 		exit(2);
-	t_pin_self(cpu);
+	if (t_pin_self(cpu)) {
+		fprintf(stderr, "ctxswitch: cannot run on CPU %d: %s\n", cpu,
+			strerror(errno));
+		exit(2);
+	}
 	page[0] = 1;
 	if (mode != PLAIN && madvise(page, t_page(), MADV_LAZYFREE))
 		exit(3);
@@ -68,8 +74,9 @@ static void child(int mode, int out)
 	for (long i = 0; i < trips; i++) {
 		if (mode == CHURN) {
 			page[0] = 1;
-			madvise(page, t_page(), MADV_LAZYFREE);
-			madvise(page, t_page(), MADV_REUSE);
+			if (madvise(page, t_page(), MADV_LAZYFREE) ||
+			    madvise(page, t_page(), MADV_REUSE) < 0)
+				exit(3);
 		}
 		if (write(ping[1], &c, 1) != 1 || read(pong[0], &c, 1) != 1)
 			exit(2);
@@ -91,6 +98,12 @@ static double measure(int mode)
 	if (pipe(fd))
 		return -1;
 	pid = fork();
+	if (pid < 0) {
+		perror("ctxswitch: fork");
+		close(fd[0]);
+		close(fd[1]);
+		return -1;
+	}
 	if (pid == 0) {
 		close(fd[0]);
 		child(mode, fd[1]);
@@ -99,7 +112,10 @@ static double measure(int mode)
 	if (read(fd[0], &ns, sizeof(ns)) != sizeof(ns))
 		ns = -1;
 	close(fd[0]);
-	waitpid(pid, &status, 0);
+	if (waitpid(pid, &status, 0) != pid) {
+		perror("ctxswitch: waitpid");
+		return -1;
+	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 		fprintf(stderr, "ctxswitch: %s round failed (status %d)\n",
 			names[mode], status);

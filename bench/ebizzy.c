@@ -25,6 +25,7 @@
  *   ebizzy [-s bytes] [-n chunks] [-t threads] [-S seconds] [-P ms] [-H] [-L] [-c]
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -73,12 +74,16 @@ static void *worker(void *arg)
 	size_t nrec = chunk_size / sizeof(record_t);
 
 	count = calloc(1, sizeof(*count));
+	if (!count)
+		return NULL;	/* main() reports it */
 	while (!stop) {
 		record_t *src = chunks[xorshift(&seed) % nchunks];
 		record_t *copy = malloc(chunk_size), key;
 
-		if (!copy)
-			break;
+		if (!copy) {
+			free(count);
+			return NULL;
+		}
 		memcpy(copy, src, chunk_size);
 		key = src[xorshift(&seed) % nrec];
 		if (!bsearch(&key, copy, nrec, sizeof(record_t), cmp))
@@ -89,10 +94,13 @@ static void *worker(void *arg)
 	return count;
 }
 
+/* Returns NULL, or the errno that stopped it. */
 static void *pressure(void *arg)
 {
 	while (!stop) {
-		t_cg_write(cg, "memory.reclaim", "8M");	/* EAGAIN is fine */
+		/* EAGAIN (less reclaimed than asked) is fine. */
+		if (t_cg_write(cg, "memory.reclaim", "8M") && errno != EAGAIN)
+			return (void *)(long)errno;
 		usleep(pressure_ms * 1000);
 	}
 	return NULL;
@@ -119,10 +127,13 @@ int main(int argc, char **argv)
 	unsigned long long shootdowns;
 	long long disc0, discards;
 	pthread_t *tid, ptid;
+	bool pressing = false, lost = false;
+	void *perr = NULL;
 	struct rusage ru;
 	long long f0, f1;
+	long started;
 	char name[64];
-	int opt, ncpu;
+	int opt, ncpu, err = 0, ret = 1;
 	uint64_t t0;
 	double secs;
 
@@ -145,60 +156,90 @@ int main(int argc, char **argv)
 		return 2;
 	if (pressure_ms) {
 		snprintf(name, sizeof(name), "ebizzy-%d", getpid());
-		if (t_cg_create(name, cg, sizeof(cg)) || t_cg_enter(cg)) {
+		if (t_cg_create(name, cg, sizeof(cg))) {
 			perror("ebizzy: memory cgroup");
+			return 1;
+		}
+		if (t_cg_enter(cg)) {
+			perror("ebizzy: memory cgroup");
+			t_cg_destroy(cg);
 			return 1;
 		}
 	}
 	if (lazy && prctl(PR_SET_MADV_FREE_LAZY, PR_MADV_FREE_LAZY_ON, 0, 0, 0)) {
 		perror("ebizzy: PR_SET_MADV_FREE_LAZY");
-		return 1;
+		goto out;
 	}
 #ifdef LF_JEMALLOC
 	if (hooks && t_jemalloc_install_hooks()) {
 		fprintf(stderr, "ebizzy: cannot install jemalloc extent hooks\n");
-		return 1;
+		goto out;
 	}
 #else
 	if (hooks) {
 		fprintf(stderr, "ebizzy: -H needs the jemalloc build\n");
-		return 2;
+		ret = 2;
+		goto out;
 	}
 #endif
 	chunks = calloc(nchunks, sizeof(*chunks));
+	tid = calloc(nthreads, sizeof(*tid));
+	if (!chunks || !tid) {
+		perror("ebizzy: calloc");
+		goto out;
+	}
 	for (size_t i = 0; i < nchunks; i++) {
 		unsigned long seed = i + 1;
 
 		chunks[i] = malloc(chunk_size);
-		if (!chunks[i])
-			return 1;
+		if (!chunks[i]) {
+			perror("ebizzy: malloc");
+			goto out;
+		}
 		for (size_t j = 0; j < chunk_size / sizeof(record_t); j++)
 			chunks[i][j] = xorshift(&seed);
 		qsort(chunks[i], chunk_size / sizeof(record_t),
 		      sizeof(record_t), cmp);
 	}
-	tid = calloc(nthreads, sizeof(*tid));
 	ncpu = t_tlb_shootdowns(sd0, T_MAX_CPUS);
 	t_faults(&f0, NULL);
 	disc0 = discarded();
 	t0 = t_now_ns();
-	for (long i = 0; i < nthreads; i++)
-		pthread_create(&tid[i], NULL, worker, (void *)i);
-	if (pressure_ms)
-		pthread_create(&ptid, NULL, pressure, NULL);
-	sleep(seconds);
+	for (started = 0; started < nthreads; started++) {
+		err = pthread_create(&tid[started], NULL, worker, (void *)started);
+		if (err)
+			break;
+	}
+	if (!err && pressure_ms) {
+		err = pthread_create(&ptid, NULL, pressure, NULL);
+		pressing = !err;
+	}
+	if (!err)
+		sleep(seconds);
 	stop = 1;
-	if (pressure_ms)
-		pthread_join(ptid, NULL);
-	for (int i = 0; i < nthreads; i++) {
+	if (pressing)
+		pthread_join(ptid, &perr);
+	for (int i = 0; i < started; i++) {
 		unsigned long *n;
 
 		pthread_join(tid[i], (void **)&n);
-		records += n ? *n : 0;
+		if (n)
+			records += *n;
+		else
+			lost = true;
 	}
+	if (err)
+		fprintf(stderr, "ebizzy: pthread_create: %s\n", strerror(err));
+	else if (perr)
+		fprintf(stderr, "ebizzy: memory.reclaim: %s\n", strerror((long)perr));
+	else if (lost)
+		fprintf(stderr, "ebizzy: a worker ran out of memory\n");
+	if (err || perr || lost)
+		goto out;
 	secs = (t_now_ns() - t0) / 1e9;
 	t_faults(&f1, NULL);
-	t_tlb_shootdowns(sd1, T_MAX_CPUS);
+	if (t_tlb_shootdowns(sd1, T_MAX_CPUS) < ncpu)
+		ncpu = -1;
 	getrusage(RUSAGE_SELF, &ru);
 	if (ncpu < 0)
 		ncpu = 0;
@@ -217,13 +258,15 @@ int main(int argc, char **argv)
 		printf("shootdowns %llu\nfaults %lld\ndiscarded %lld\n",
 		       shootdowns, f1 - f0, discards);
 	}
-	if (pressure_ms)
-		t_cg_destroy(cg);
 #ifdef LF_JEMALLOC
 	if (hooks)
 		fprintf(stderr, "hooks: %lu decommits (MADV_LAZYFREE), %lu commits (MADV_REUSE), %lu pages discarded, %lu calls failed\n",
 			t_jemalloc_stats.decommit, t_jemalloc_stats.commit,
 			t_jemalloc_stats.lost, t_jemalloc_stats.failed);
 #endif
-	return 0;
+	ret = 0;
+out:
+	if (pressure_ms)
+		t_cg_destroy(cg);
+	return ret;
 }

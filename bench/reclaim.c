@@ -53,6 +53,7 @@ static const struct mode modes[] = {
 /* Switching siblings: two threads per CPU passing a byte back and forth. */
 struct pair {
 	pthread_t tid[2];
+	int nthreads;		/* started */
 	int ab[2], ba[2];
 	int cpu;
 	struct end {
@@ -81,24 +82,6 @@ static void *pong(void *arg)
 	return NULL;
 }
 
-static struct pair *pairs_start(int n, int first_cpu)
-{
-	struct pair *ps = calloc(n, sizeof(*ps));
-
-	stop = 0;
-	for (int i = 0; i < n; i++) {
-		ps[i].cpu = first_cpu + i;
-		if (pipe(ps[i].ab) || pipe(ps[i].ba))
-			return NULL;
-		for (int j = 0; j < 2; j++) {
-			ps[i].end[j] = (struct end){ &ps[i], j };
-			pthread_create(&ps[i].tid[j], NULL, pong, &ps[i].end[j]);
-		}
-	}
-	usleep(50000);
-	return ps;
-}
-
 static void pairs_stop(struct pair *ps, int n)
 {
 	stop = 1;
@@ -106,12 +89,45 @@ static void pairs_stop(struct pair *ps, int n)
 		/* Unblock both ends, then reap. */
 		close(ps[i].ab[1]);
 		close(ps[i].ba[1]);
-		pthread_join(ps[i].tid[0], NULL);
-		pthread_join(ps[i].tid[1], NULL);
+		for (int j = 0; j < ps[i].nthreads; j++)
+			pthread_join(ps[i].tid[j], NULL);
 		close(ps[i].ab[0]);
 		close(ps[i].ba[0]);
 	}
 	free(ps);
+}
+
+/* NULL, with errno set, if a pipe or a thread cannot be made. */
+static struct pair *pairs_start(int n, int first_cpu)
+{
+	struct pair *ps = calloc(n, sizeof(*ps));
+	int i, err;
+
+	if (!ps)
+		return NULL;
+	stop = 0;
+	for (i = 0; i < n; i++) {
+		ps[i].cpu = first_cpu + i;
+		/* -1 until made: pairs_stop() closes all four. */
+		ps[i].ab[0] = ps[i].ab[1] = ps[i].ba[0] = ps[i].ba[1] = -1;
+		if (pipe(ps[i].ab) || pipe(ps[i].ba)) {
+			err = errno;
+			goto fail;
+		}
+		for (int j = 0; j < 2; j++) {
+			ps[i].end[j] = (struct end){ &ps[i], j };
+			err = pthread_create(&ps[i].tid[j], NULL, pong, &ps[i].end[j]);
+			if (err)
+				goto fail;
+			ps[i].nthreads++;
+		}
+	}
+	usleep(50000);
+	return ps;
+fail:
+	pairs_stop(ps, i + 1);
+	errno = err;
+	return NULL;
 }
 
 struct result {
@@ -142,6 +158,7 @@ static int run(const struct mode *m, const char *cg, size_t mib, int siblings,
 	struct pair *pairs = NULL;
 	unsigned long long t0, t1, t2;
 	long long d0, s0, a0;
+	int ret = -1, err;
 	char arg[32];
 	char *p;
 
@@ -155,15 +172,19 @@ static int run(const struct mode *m, const char *cg, size_t mib, int siblings,
 	else
 		spin = t_siblings_start(siblings, 1);
 	if (!pairs && !spin)
-		return -1;
+		goto out;
 	memset(p, 0x5a, len);
 
 	if (m->free_lazy &&
 	    prctl(PR_SET_MADV_FREE_LAZY, PR_MADV_FREE_LAZY_ON, 0, 0, 0))
-		return -1;
+		goto out;
 	t0 = shootdowns();
-	if (madvise(p, len, m->advice))
-		return -1;
+	if (madvise(p, len, m->advice)) {
+		err = errno;
+		prctl(PR_SET_MADV_FREE_LAZY, PR_MADV_FREE_LAZY_DEFAULT, 0, 0, 0);
+		errno = err;
+		goto out;
+	}
 	t1 = shootdowns();
 	prctl(PR_SET_MADV_FREE_LAZY, PR_MADV_FREE_LAZY_DEFAULT, 0, 0, 0);
 	d0 = discarded_pages();
@@ -174,7 +195,9 @@ static int run(const struct mode *m, const char *cg, size_t mib, int siblings,
 	for (int i = 0; i < 8; i++) {
 		long long before = discarded_pages();
 
-		t_cg_write(cg, "memory.reclaim", arg);
+		/* EAGAIN: it reclaimed less than asked, the end of a squeeze. */
+		if (t_cg_write(cg, "memory.reclaim", arg) && errno != EAGAIN)
+			goto out;
 		if (discarded_pages() == before)
 			break;
 	}
@@ -184,13 +207,16 @@ static int run(const struct mode *m, const char *cg, size_t mib, int siblings,
 	r->discard_ipis = t2 - t1;
 	r->sent = t_vmstat("lazyfree_ipis_sent") - s0;
 	r->avoided = t_vmstat("lazyfree_ipis_avoided") - a0;
-
+	ret = 0;
+out:
+	err = errno;	/* for the caller's message */
 	if (pairs)
 		pairs_stop(pairs, siblings);
 	else
 		t_siblings_stop(spin);
 	munmap(p, len);
-	return 0;
+	errno = err;
+	return ret;
 }
 
 int main(int argc, char **argv)
@@ -219,11 +245,20 @@ int main(int argc, char **argv)
 	if (t_swap_active())
 		printf("reclaim: note: swap is on; MADV_FREE pages are never written to it\n");
 	snprintf(name, sizeof(name), "lazyfree-reclaim-%d", getpid());
-	if (t_cg_create(name, cg, sizeof(cg)) || t_cg_enter(cg)) {
+	if (t_cg_create(name, cg, sizeof(cg))) {
 		printf("reclaim: SKIP: no memory cgroup: %s\n", strerror(errno));
 		return 4;
 	}
-	t_pin_self(0);
+	if (t_cg_enter(cg)) {
+		printf("reclaim: SKIP: cannot enter %s: %s\n", cg, strerror(errno));
+		t_cg_destroy(cg);
+		return 4;
+	}
+	if (t_pin_self(0)) {
+		printf("reclaim: cannot run on CPU 0: %s\n", strerror(errno));
+		t_cg_destroy(cg);
+		return 1;
+	}
 	if (csv)
 		printf("mode,siblings,mib_discarded,ipis_give_back,ipis_discard,ipis_per_mib,lazyfree_ipis_sent,lazyfree_ipis_avoided\n");
 	else

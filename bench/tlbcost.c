@@ -76,7 +76,8 @@ static int run(const struct mode *m, char *p, size_t k, int cycles,
 	}
 	r->ns = (double)(t_now_ns() - start) / cycles;
 	t_faults(&f1, NULL);
-	t_tlb_shootdowns(t1, T_MAX_CPUS);
+	if (t_tlb_shootdowns(t1, T_MAX_CPUS) < n)
+		return -1;
 	r->shootdowns = (double)(t_sum(t1, 0, n) - t_sum(t0, 0, n)) / cycles;
 	r->faults = (double)(f1 - f0) / cycles;
 	return 0;
@@ -173,6 +174,7 @@ int main(int argc, char **argv)
 			if (run(&modes[i], p, k, cycles, &r)) {
 				fprintf(stderr, "tlbcost: %s: %s\n", modes[i].name,
 					strerror(errno));
+				t_siblings_stop(sib);
 				return 1;
 			}
 			if (i == 0)

@@ -122,17 +122,18 @@ int t_ncpus(void)
 	return (int)sysconf(_SC_NPROCESSORS_ONLN);
 }
 
+struct sib_arg {
+	struct t_siblings *s;
+	int cpu;
+};
+
 struct t_siblings {
 	int n;
 	volatile int stop;
 	volatile int running;
+	volatile int pin_err;		/* errno of a sibling that could not pin */
 	pthread_t tid[T_MAX_CPUS];
-	int cpu[T_MAX_CPUS];
-};
-
-struct sib_arg {
-	struct t_siblings *s;
-	int cpu;
+	struct sib_arg arg[T_MAX_CPUS];
 };
 
 static void *spin(void *arg)
@@ -140,8 +141,8 @@ static void *spin(void *arg)
 	struct t_siblings *s = ((struct sib_arg *)arg)->s;
 	int cpu = ((struct sib_arg *)arg)->cpu;
 
-	free(arg);
-	t_pin_self(cpu);
+	if (t_pin_self(cpu))
+		s->pin_err = errno;
 	__atomic_add_fetch(&s->running, 1, __ATOMIC_SEQ_CST);
 	while (!s->stop)
 		__asm__ volatile("" ::: "memory");
@@ -150,26 +151,36 @@ static void *spin(void *arg)
 
 struct t_siblings *t_siblings_start(int n, int first_cpu)
 {
-	struct t_siblings *s = calloc(1, sizeof(*s));
+	struct t_siblings *s;
+	int err;
 
-	if (!s || n > T_MAX_CPUS)
+	if (n > T_MAX_CPUS) {
+		errno = EINVAL;
+		return NULL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s)
 		return NULL;
 	for (int i = 0; i < n; i++) {
-		struct sib_arg *a = malloc(sizeof(*a));
-
-		a->s = s;
-		a->cpu = first_cpu + i;
-		if (pthread_create(&s->tid[i], NULL, spin, a)) {
-			t_siblings_stop(s);
-			return NULL;
-		}
+		s->arg[i] = (struct sib_arg){ s, first_cpu + i };
+		err = pthread_create(&s->tid[i], NULL, spin, &s->arg[i]);
+		if (err)
+			goto fail;
 		s->n++;
 	}
 	while (s->running < n)
 		sched_yield();
+	if (s->pin_err) {
+		err = s->pin_err;
+		goto fail;
+	}
 	/* Let each one settle on its CPU. */
 	usleep(20000);
 	return s;
+fail:
+	t_siblings_stop(s);
+	errno = err;
+	return NULL;
 }
 
 void t_siblings_stop(struct t_siblings *s)
@@ -243,16 +254,21 @@ int t_zram_swap_on(const char *size)
 {
 	if (write_str("/sys/block/zram0/disksize", size))
 		return -1;
-	if (system("mkswap /dev/zram0 >/dev/null 2>&1"))
+	if (system("mkswap /dev/zram0 >/dev/null 2>&1") ||
+	    swapon("/dev/zram0", 0)) {
+		/* Give the device back its size of 0, for the next caller. */
+		write_str("/sys/block/zram0/reset", "1");
 		return -1;
-	return swapon("/dev/zram0", 0);
+	}
+	return 0;
 }
 
 int t_zram_swap_off(void)
 {
 	int ret = swapoff("/dev/zram0");
 
-	write_str("/sys/block/zram0/reset", "1");
+	if (write_str("/sys/block/zram0/reset", "1"))
+		ret = -1;
 	return ret;
 }
 
@@ -338,6 +354,7 @@ void *t_map(size_t npages)
 	void *p = mmap(NULL, npages * t_page(), PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
+	/* Fails (EINVAL) only on a kernel without THP: nothing to turn off. */
 	if (p != MAP_FAILED)
 		madvise(p, npages * t_page(), MADV_NOHUGEPAGE);
 	return p;

@@ -47,7 +47,8 @@ int t_ncpus(void);
 /*
  * Busy siblings: threads of this process spinning in user space, pinned to
  * CPUs first .. first + n - 1, so that the mm stays loaded on those CPUs
- * and every flush of it must reach them.
+ * and every flush of it must reach them. Returns NULL, with errno set, if
+ * one cannot start or cannot be pinned.
  */
 struct t_siblings;
 struct t_siblings *t_siblings_start(int n, int first_cpu);
@@ -59,7 +60,10 @@ int t_cg_enter(const char *path);		/* moves the calling process */
 int t_cg_write(const char *path, const char *file, const char *value);
 int t_cg_destroy(const char *path);		/* moves us back to the root */
 
-/* Swap on /dev/zram0 of the given size ("64M"); returns 0, or -1. */
+/*
+ * Swap on /dev/zram0 of the given size ("64M"), and off again with the
+ * device reset; each returns 0, or -1.
+ */
 int t_zram_swap_on(const char *size);
 int t_zram_swap_off(void);
 bool t_swap_active(void);

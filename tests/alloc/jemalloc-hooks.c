@@ -8,6 +8,7 @@
  * moves to another thread.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <jemalloc/jemalloc.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -142,30 +143,44 @@ TEST_F_TIMEOUT(threads, blocks_keep_contents_across_threads_under_reclaim, 300)
 	pthread_t tid[THREADS];
 	long long disc0;
 	uint64_t t0;
-	int r = hooks_or_skip(), rounds = 0;
+	int r = hooks_or_skip(), rounds = 0, err = 0, started;
 
 	if (r > 0)
 		SKIP(return, "no MADV_LAZYFREE");
 	ASSERT_EQ(0, r);
 	snprintf(name, sizeof(name), "jemalloc-hooks-%d", getpid());
-	if (t_cg_create(name, path, sizeof(path)) || t_cg_enter(path))
+	if (t_cg_create(name, path, sizeof(path)))
 		SKIP(return, "no memory cgroup");
+	if (t_cg_enter(path)) {
+		t_cg_destroy(path);
+		SKIP(return, "no memory cgroup");
+	}
 	disc0 = t_vmstat("lazyfree_discarded");
 	stop = 0;
-	for (long i = 0; i < THREADS; i++)
-		ASSERT_EQ(0, pthread_create(&tid[i], NULL, churn, (void *)(i + 1)));
+	for (started = 0; started < THREADS; started++) {
+		err = pthread_create(&tid[started], NULL, churn,
+				     (void *)(long)(started + 1));
+		if (err)
+			break;
+	}
 	t0 = t_now_ns();
-	while (!bad && t_now_ns() - t0 < 60000000000ULL &&
+	while (!err && !bad && t_now_ns() - t0 < 60000000000ULL &&
 	       (t_now_ns() - t0 < 2000000000ULL ||
 		t_jemalloc_stats.commit < MIN_COMMITS)) {
-		t_cg_write(path, "memory.reclaim", "4M");	/* EAGAIN is fine */
+		/* EAGAIN (less reclaimed than asked) is fine. */
+		if (t_cg_write(path, "memory.reclaim", "4M") && errno != EAGAIN)
+			err = errno;
 		usleep(10000);
 		rounds++;
 	}
 	stop = 1;
-	for (int i = 0; i < THREADS; i++)
+	for (int i = 0; i < started; i++)
 		pthread_join(tid[i], NULL);
 	t_cg_destroy(path);
+	ASSERT_EQ(0, err) {
+		TH_LOG("%s: %s", started < THREADS ? "pthread_create" :
+		       "memory.reclaim", strerror(err));
+	}
 	TH_LOG("%d squeezes in %.1f s: %lu decommits, %lu commits, %lu pages reported discarded, %lld discarded in all",
 	       rounds, (t_now_ns() - t0) / 1e9,
 	       t_jemalloc_stats.decommit, t_jemalloc_stats.commit,

@@ -31,7 +31,8 @@ FIXTURE_SETUP(range)
 
 FIXTURE_TEARDOWN(range)
 {
-	munmap(self->p, 3 * t_page());
+	if (self->p != MAP_FAILED)
+		munmap(self->p, 3 * t_page());
 }
 
 TEST_F(range, einval_unaligned_start)
@@ -73,6 +74,7 @@ TEST_F(range, enomem_wholly_unmapped)
 	errno = 0;
 	EXPECT_EQ(-1, madvise(self->p, 3 * t_page(), variant->advice));
 	EXPECT_EQ(ENOMEM, errno);
+	/* Take the range back for the teardown, unless another mapping has. */
 	self->p = mmap(self->p, 3 * t_page(), PROT_READ, MAP_PRIVATE |
 		       MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
 }

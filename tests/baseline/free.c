@@ -28,10 +28,15 @@ FIXTURE_SETUP(memcg)
 	if (t_swap_active())
 		SKIP(return, "swap is on; these tests are about no swap");
 	snprintf(name, sizeof(name), "baseline-free-%d", getpid());
+	/* No teardown after a failed setup: undo here what was done. */
 	ASSERT_EQ(0, t_cg_create(name, self->path, sizeof(self->path)));
-	ASSERT_EQ(0, t_cg_enter(self->path));
+	ASSERT_EQ(0, t_cg_enter(self->path)) {
+		t_cg_destroy(self->path);
+	}
 	self->p = t_map(NPAGES);
-	ASSERT_NE(MAP_FAILED, self->p);
+	ASSERT_NE(MAP_FAILED, self->p) {
+		t_cg_destroy(self->path);
+	}
 }
 
 FIXTURE_TEARDOWN(memcg)

@@ -561,6 +561,7 @@ static int run_process(int id, int fd_out)
 	struct sigaction sa = { .sa_sigaction = on_fault,
 				.sa_flags = SA_SIGINFO | SA_NODEFER };
 	long total = 0;
+	int t, err = 0;
 
 	proc_id = id;
 	sigaction(SIGBUS, &sa, NULL);
@@ -583,16 +584,21 @@ static int run_process(int id, int fd_out)
 		}
 		madvise(s->base, SLOT_PAGES * psz, MADV_NOHUGEPAGE);
 	}
-	for (int t = 0; t < opt.threads; t++) {
+	for (t = 0; t < opt.threads; t++) {
 		th[t].id = t;
 		th[t].rng = opt.seed * 1000003 + (uint64_t)id * 1009 + t;
-		pthread_create(&tid[t], NULL, worker, &th[t]);
+		err = pthread_create(&tid[t], NULL, worker, &th[t]);
+		if (err) {
+			fprintf(stderr, "lffuzz: pthread_create: %s\n", strerror(err));
+			stop = 1;
+			break;
+		}
 	}
-	for (int t = 0; t < opt.threads; t++) {
-		pthread_join(tid[t], NULL);
-		total += th[t].done;
+	for (int i = 0; i < t; i++) {
+		pthread_join(tid[i], NULL);
+		total += th[i].done;
 	}
-	if (write(fd_out, &total, sizeof(total)) != sizeof(total))
+	if (err || write(fd_out, &total, sizeof(total)) != sizeof(total))
 		return 1;
 	return 0;
 }
@@ -611,10 +617,10 @@ int main(int argc, char **argv)
 	long long discarded = t_vmstat("lazyfree_discarded");
 	long long lost = t_vmstat("lazyfree_reuse_lost");
 	long total = 0, squeezes = 0;
-	int c, fds[2], failed = 0;
+	int c, fds[2], failed = 0, started;
 	char name[32];
 	pid_t pids[16];
-	bool have_cg, ops_set = false;
+	bool have_cg, squeeze, ops_set = false;
 
 	while ((c = getopt(argc, argv, "s:n:T:p:t:")) != -1) {
 		switch (c) {
@@ -640,6 +646,10 @@ int main(int argc, char **argv)
 		char *p = mmap(NULL, psz, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
+		if (p == MAP_FAILED) {
+			perror("lffuzz: mmap");
+			return 1;
+		}
 		if (madvise(p, psz, MADV_LAZYFREE) ||
 		    madvise(p, psz, MADV_LAZYFREE_STRICT)) {
 			printf("lffuzz: SKIP: no MADV_LAZYFREE_STRICT here (%s)\n",
@@ -648,11 +658,16 @@ int main(int argc, char **argv)
 		}
 		munmap(p, psz);
 	}
+	if (pipe(fds)) {
+		perror("lffuzz: pipe");
+		return 1;
+	}
 	snprintf(name, sizeof(name), "lffuzz-%d", getpid());
 	have_cg = t_cg_create(name, cg, sizeof(cg)) == 0;
 	if (!have_cg)
 		printf("lffuzz: no memory cgroup (%s): reclaim will not squeeze\n",
 		       strerror(errno));
+	squeeze = have_cg;
 	printf("lffuzz: seed %llu, %d processes x %d threads, ",
 	       (unsigned long long)opt.seed, opt.procs, opt.threads);
 	if (opt.ops == __LONG_MAX__)
@@ -661,23 +676,35 @@ int main(int argc, char **argv)
 		printf("%ld operations each%s\n", opt.ops,
 		       opt.seconds ? " or until the time is up" : "");
 	fflush(stdout);
-	if (pipe(fds))
-		return 1;
-	for (int p = 0; p < opt.procs; p++) {
-		pids[p] = fork();
-		if (pids[p] == 0) {
+	for (started = 0; started < opt.procs; started++) {
+		pids[started] = fork();
+		if (pids[started] < 0) {
+			/* The workers started finish on their own: wait for them. */
+			printf("lffuzz: fork: %s\n", strerror(errno));
+			failed = 1;
+			break;
+		}
+		if (pids[started] == 0) {
 			close(fds[0]);
-			if (have_cg && t_cg_enter(cg))
+			if (have_cg && t_cg_enter(cg)) {
+				fprintf(stderr, "lffuzz: cannot enter %s: %s\n", cg,
+					strerror(errno));
 				_exit(1);
-			_exit(run_process(p, fds[1]));
+			}
+			_exit(run_process(started, fds[1]));
 		}
 	}
 	close(fds[1]);
 	/* Squeeze until every worker is done. */
-	for (int left = opt.procs; left > 0;) {
+	for (int left = started; left > 0;) {
 		int status;
 		pid_t pid = waitpid(-1, &status, WNOHANG);
 
+		if (pid < 0) {
+			printf("lffuzz: waitpid: %s\n", strerror(errno));
+			failed = 1;
+			break;
+		}
 		if (pid > 0) {
 			left--;
 			if (!WIFEXITED(status) || WEXITSTATUS(status)) {
@@ -688,8 +715,13 @@ int main(int argc, char **argv)
 			continue;
 		}
 		/* EAGAIN when less could be reclaimed: not an error. */
-		if (have_cg) {
-			t_cg_write(cg, "memory.reclaim", "2M");
+		if (squeeze) {
+			if (t_cg_write(cg, "memory.reclaim", "2M") &&
+			    errno != EAGAIN) {
+				printf("lffuzz: memory.reclaim: %s: reclaim stops squeezing\n",
+				       strerror(errno));
+				squeeze = false;
+			}
 			squeezes++;
 		}
 		usleep(20000);
