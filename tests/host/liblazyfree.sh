@@ -7,7 +7,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-make -s -C "$top/lib" test
+make -s -C "$top/lib" all test
 # Exactly the three functions, in the version node of liblazyfree.map (nm
 # lists the node itself as an absolute symbol: left out).
 syms=$(nm -D --defined-only "$top/lib/liblazyfree.so" | awk '$2 != "A" { print $3 }' | sort)
