@@ -96,7 +96,7 @@ guest() {	# NAME VM-ARGS... : run the VM, output to $res/NAME.out, tally it
 	scripts/vm -q -l "$res/$name.console" "$@" >"$res/$name.out" 2>&1
 	rc=$?
 	grep '^>>> ' "$res/$name.out"
-	[ -n "${NO_TALLY:-}" ] || tally "$res/$name.out"
+	tally "$res/$name.out"
 	if [ $rc -eq 125 ]; then
 		result fail "$name: the guest kernel reported a problem or did not finish"
 		while IFS= read -r line; do
@@ -162,44 +162,13 @@ fi
 guest guest-madv-free-lazy -k normal -t 600 \
 	-c "echo 1 >/proc/sys/vm/madv_free_lazy" -c "run-tests -n madv_free_lazy $baseline"
 
-# Upstream's uffd-unit-tests (events test: UFFDIO_COPY ENOENT) failed in
-# some full runs under TCG, never alone, loaded or not, on this kernel or
-# the unpatched one. So an upstream program that fails runs once more,
-# alone, in a fresh boot: passing there, it counts as passed and is named
-# in a FLAKY line with both logs kept; failing again, it fails.
-flaky=()
 mapfile -t mm < <(grep -v -e '^#' -e '^$' tests/mm-selftests.pass 2>/dev/null)
 if [ ${#mm[@]} -gt 0 ]; then
-	NO_TALLY=1 guest selftests-mm -k normal -t 2400 -i build/selftests-mm.cpio.gz -- \
+	guest selftests-mm -k normal -t 2400 -i build/selftests-mm.cpio.gz -- \
 		run-tests -t 300 -n mm "${mm[@]/#//selftests/mm/}"
-	mapfile -t again < <(tr -d '\r' <"$res/selftests-mm.out" |
-			     sed -n 's|^not ok [0-9]* mm/\([^ ]*\).*|\1|p')
-	for t in "${again[@]}"; do
-		NO_TALLY=1 guest "selftests-mm-again-$t" -k normal -t 900 \
-			-i build/selftests-mm.cpio.gz -- run-tests -t 300 -n mm "/selftests/mm/$t"
-		grep -qx "ok 1 mm/$t" "$res/selftests-mm-again-$t.out" && flaky+=("$t")
-	done
-	# Each flaky program's lines become one passing result.
-	awk -v list=" ${flaky[*]} " '
-		/^    / { buf = buf $0 "\n"; next }
-		/^(ok|not ok) [0-9]+ mm\// {
-			r = $0; sub(/^(not )?ok /, "", r); split(r, a, " ")
-			name = a[2]; sub(/^mm\//, "", name)
-			if (index(list, " " name " ")) {
-				print "ok " a[1] " mm/" name " # flaky: passed alone on a re-run"
-				buf = ""; next
-			}
-		}
-		{ printf "%s", buf; buf = ""; print }
-		END { printf "%s", buf }' <(tr -d '\r' <"$res/selftests-mm.out") >"$res/selftests-mm.tap"
-	tally "$res/selftests-mm.tap"
 fi
 
 echo ">>> make check took $(($(date +%s) - t0)) s; logs in $res/"
 for f in "${failed[@]}"; do echo "FAILED: $f"; done
-for t in "${flaky[@]}"; do
-	echo "FLAKY: mm/$t failed, then passed alone in a fresh boot" \
-	     "($res/selftests-mm.out, $res/selftests-mm-again-$t.out)"
-done
 echo "check: $pass passed, $fail failed, $skip skipped"
 [ $fail -eq 0 ]
