@@ -14,6 +14,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 tree=${TREE:-$top/build/linux}
 pdir=${PATCHDIR:-$top/kernel/patches}
+cover=0000-cover-letter.patch
 tarball=/usr/src/linux-source-6.12.tar.xz
 tag=lazyfree-base
 
@@ -136,8 +137,9 @@ export_series() {
 	g diff --quiet HEAD ||
 		die "build/linux has uncommitted changes; commit them first"
 	mkdir -p "$pdir"
-	rm -f "$pdir"/*.patch
-	local n
+	# The cover letter is written by hand and is not applied.
+	find "$pdir" -maxdepth 1 -name '*.patch' ! -name "$cover" -delete
+	local n f
 	n=$(g rev-list --count "$tag..HEAD")
 	if [ "$n" -gt 0 ]; then
 		g format-patch -q --no-signature --zero-commit --no-cover-letter \
@@ -146,7 +148,11 @@ export_series() {
 	{
 		echo "# Applied in order on $(g config lazyfree.base)."
 		echo "# Written by make patches from build/linux; edit there."
-		(cd "$pdir" && ls -1 -- *.patch 2>/dev/null) || true
+		for f in "$pdir"/*.patch; do
+			if [ -f "$f" ] && [ "${f##*/}" != "$cover" ]; then
+				echo "${f##*/}"
+			fi
+		done
 	} >"$pdir/series"
 	g config lazyfree.series "$(series_hash)"
 	g config lazyfree.head "$(g rev-parse HEAD)"
