@@ -57,8 +57,8 @@ extern "C" {
 
 /* The series' switch that makes MADV_FREE act as MADV_LAZYFREE. */
 #ifndef PR_SET_MADV_FREE_LAZY
-#define PR_SET_MADV_FREE_LAZY		74
-#define PR_GET_MADV_FREE_LAZY		75
+#define PR_SET_MADV_FREE_LAZY		82
+#define PR_GET_MADV_FREE_LAZY		83
 #define PR_MADV_FREE_LAZY_DEFAULT	0
 #define PR_MADV_FREE_LAZY_OFF		1
 #define PR_MADV_FREE_LAZY_ON		2
