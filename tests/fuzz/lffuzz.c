@@ -17,7 +17,9 @@
  *  - contents survive unless the page was lazily freed (or MADV_FREEd) and
  *    reclaim discarded it; a discarded page reads zero, or raises SIGBUS in
  *    the strict mode until MADV_REUSE;
- *  - MADV_REUSE returns exactly the number of pages it found discarded;
+ *  - MADV_REUSE returns exactly the number of pages discarded since they
+ *    were lazily freed, including those read or written back since (the
+ *    kernel remembers those losses until MADV_REUSE reports them);
  *  - no page ever shows a value written by another process: each process
  *    writes values tagged with its number.
  *
@@ -72,6 +74,8 @@ struct page_model {
 	uint8_t state;
 	bool strict;		/* mode of the newest MADV_LAZYFREE */
 	bool uncertain;		/* may read 0 and count as lost, or not */
+	bool lost;		/* discarded, then mapped again: still counted */
+	bool maybe_lost;	/* may have been, unseen (a write, a peek) */
 	bool freed;		/* MADV_FREE: may read 0 until written */
 	int8_t owner;		/* thread of the newest MADV_LAZYFREE */
 };
@@ -284,6 +288,18 @@ static void op_read(struct slot *s, int slot, int i)
 	check_page(slot, i, w, m->val,
 		   m->state != PRESENT || m->uncertain || m->freed);
 	/*
+	 * A lazily freed page read back as zeros was discarded: the kernel
+	 * remembers the loss for MADV_REUSE. Maybe only, if it never held
+	 * data, if a peek may already have taken it back, or if MADV_FREE
+	 * may have dropped it before MADV_LAZYFREE (no entry, no marker).
+	 */
+	if (m->state != PRESENT && !w[0]) {
+		if (m->val && !m->uncertain && !m->freed)
+			m->lost = true;
+		else
+			m->maybe_lost = true;
+	}
+	/*
 	 * The fault took the page back, with its contents or as zeros. A
 	 * read does not dirty it: MADV_FREE may still take what is left.
 	 */
@@ -307,6 +323,8 @@ static void op_peek(struct slot *s, int slot, int i)
 		check_word(slot, i, w[k], m->val, true);
 	/* A fault took it back, or a stale translation did not. */
 	m->uncertain = true;
+	if (m->state != PRESENT)
+		m->maybe_lost = true;
 }
 
 static void op_write(struct slot *s, int slot, int i)
@@ -319,6 +337,9 @@ static void op_write(struct slot *s, int slot, int i)
 		return;
 	}
 	no_sigbus_seen(m, slot, i, "write");
+	/* Over a discarded page, or not: the write does not tell. */
+	if (m->state != PRESENT)
+		m->maybe_lost = true;
 	m->val = v;
 	m->state = PRESENT;
 	m->uncertain = false;
@@ -352,15 +373,23 @@ static void check_reuse(struct slot *s, int slot, int a, int b, long n,
 		if (m->state == DISCARDED && !m->uncertain && w[0])
 			fail("%s: slot %d page %d known discarded, reads %#llx",
 			     who, slot, i, (unsigned long long)w[0]);
-		if (m->uncertain || m->freed) {
-			hi++;
-		} else if (m->state != PRESENT && m->val && !w[0]) {
+		/* Each page counts once, marker or remembered loss. */
+		if (m->lost) {
 			lo++;
 			hi++;
-		} else if (m->state == DISCARDED) {
+		} else if (m->state != PRESENT && m->val && !w[0] &&
+			   !m->uncertain && !m->freed) {
 			lo++;
+			hi++;
+		} else if (m->state == DISCARDED && !m->uncertain &&
+			   !m->freed) {
+			lo++;
+			hi++;
+		} else if (m->uncertain || m->freed || m->maybe_lost) {
 			hi++;
 		}
+		m->lost = false;
+		m->maybe_lost = false;
 		/* Taken back dirty, or never lazily freed: FREE may hold it. */
 		m->freed = m->freed && w[0];
 		m->val = w[0];
