@@ -4,7 +4,8 @@
  *
  * Sibling threads of this process spin on other CPUs, so that the mm is
  * live there, as in a threaded server. The measuring thread, on CPU 0,
- * loops: write K pages, give them back, take them back ("free-lazy" is
+ * loops: write K pages (one byte each, or W bytes with -w: an allocator's
+ * caller fills what it allocated), give them back, take them back ("free-lazy" is
  * MADV_FREE with PR_SET_MADV_FREE_LAZY on). For each way of
  * giving memory back it prints, per cycle, the TLB shootdown IPIs received
  * by all CPUs (from /proc/interrupts), the page faults taken by the process
@@ -12,7 +13,7 @@
  * same run. Counts are exact; times under emulation are only comparable
  * within one run.
  *
- *   tlbcost [-k pages] [-n cycles] [-s siblings,...] [-m mode,...] [-c]
+ *   tlbcost [-k pages] [-w bytes] [-n cycles] [-s siblings,...] [-m mode,...] [-c]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -47,6 +48,8 @@ struct result {
 	double shootdowns, faults, ns;
 };
 
+static size_t wbytes = 1;	/* written per page per cycle */
+
 static int run(const struct mode *m, char *p, size_t k, int cycles,
 	       struct result *r)
 {
@@ -66,8 +69,12 @@ static int run(const struct mode *m, char *p, size_t k, int cycles,
 	t_faults(&f0, NULL);
 	start = t_now_ns();
 	for (int i = 0; i < cycles; i++) {
-		for (size_t j = 0; j < k; j++)
-			p[j * t_page()] = (char)i;
+		for (size_t j = 0; j < k; j++) {
+			if (wbytes == 1)
+				p[j * t_page()] = (char)i;
+			else
+				memset(p + j * t_page(), i, wbytes);
+		}
 		if (m->advice >= 0 && madvise(p, k * t_page(), m->advice))
 			return -1;
 		/* MADV_REUSE returns the number of pages discarded. */
@@ -105,7 +112,7 @@ static bool in_list(const char *list, const char *name)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: tlbcost [-k pages] [-n cycles] [-s siblings,...] "
+	fprintf(stderr, "usage: tlbcost [-k pages] [-w bytes] [-n cycles] [-s siblings,...] "
 		"[-m mode,...] [-c]\nmodes:");
 	for (size_t i = 0; i < NMODES; i++)
 		fprintf(stderr, " %s", modes[i].name);
@@ -122,9 +129,10 @@ int main(int argc, char **argv)
 
 	for (size_t i = 0; i < NMODES; i++)
 		want[i] = true;
-	while ((opt = getopt(argc, argv, "k:n:s:m:ch")) != -1) {
+	while ((opt = getopt(argc, argv, "k:w:n:s:m:ch")) != -1) {
 		switch (opt) {
 		case 'k': k = strtoul(optarg, NULL, 0); break;
+		case 'w': wbytes = strtoul(optarg, NULL, 0); break;
 		case 'n': cycles = atoi(optarg); break;
 		case 's': nsibs = parse_list(optarg, sibs, 8); break;
 		case 'c': csv = 1; break;
@@ -136,7 +144,7 @@ int main(int argc, char **argv)
 		default: usage();
 		}
 	}
-	if (!k || cycles <= 0)
+	if (!k || cycles <= 0 || !wbytes || wbytes > (size_t)t_page())
 		usage();
 
 	p = t_map(k);
