@@ -7,7 +7,7 @@ cd "$top"
 command -v shellcheck >/dev/null || { echo "shellcheck missing (scripts/lib/deps.sh)"; exit 1; }
 mapfile -t files < <({
 	echo scripts/vm
-	ls scripts/*.sh scripts/lib/*.sh tests/*/*.sh lib/test/*.sh
+	ls scripts/*.sh scripts/lib/*.sh tests/*/*.sh lib/test/*.sh bench/*.sh
 	ls guest/*
 } | sort -u)
 # -x follows sourced files; guest/ scripts are busybox sh (#!/bin/sh).
