@@ -4,7 +4,7 @@
 #   make check    host tests, guest tests on the normal and debug kernels,
 #                 and the upstream mm selftests that passed on the baseline
 #
-# Other targets: bench, kernel, kernel-debug, tree, patches, series-build,
+# Other targets: bench, kernel, kernel-debug, tree, patches, series-build, allocators,
 # cross-build, fuzz, image, selftests, vm, clean. Pass KSRC=/path/to/linux-6.12
 # to build from your own tree, and ACCEL=kvm or ACCEL=tcg to force QEMU's
 # accelerator (default auto: KVM once it has booted the kernel to its first
@@ -29,10 +29,11 @@ ALLOC    := $(patsubst tests/alloc/%.c,$(BIN)/alloc-%,$(wildcard tests/alloc/*.c
 BENCH    := $(patsubst bench/%.c,$(BIN)/%,$(wildcard bench/*.c))
 LIBTESTS := $(patsubst lib/test/%.c,$(BIN)/lf-test-%,$(wildcard lib/test/*.c))
 FUZZ     := $(BIN)/lffuzz
-PROGS    := $(BASELINE) $(ALLOC) $(BENCH) $(BIN)/ebizzy-jemalloc $(BIN)/ebizzy-dyn \
+PATCHED  := $(BIN)/alloc-jemalloc-lazyfree
+PROGS    := $(BASELINE) $(ALLOC) $(PATCHED) $(BENCH) $(BIN)/ebizzy-jemalloc $(BIN)/ebizzy-dyn \
             $(LIBTESTS) $(FUZZ)
 
-.PHONY: all run bench check fuzz deps tree kernel kernel-debug headers progs image \
+.PHONY: all run bench check fuzz deps tree kernel kernel-debug headers progs image allocators \
         selftests selftests-baseline vm patches series-build cross-build clean distclean
 
 all: kernel image
@@ -66,6 +67,18 @@ $(BIN)/ebizzy-jemalloc: bench/ebizzy.c $(TESTLIB) testlib/jemalloc-hooks.c testl
 # Guest tests of allocators over the series (static jemalloc).
 $(BIN)/alloc-%: tests/alloc/%.c $(TESTLIB) testlib/jemalloc-hooks.c testlib/jemalloc-hooks.h | $(BIN)
 	$(CC) $(CFLAGS) -o $@ $< testlib/testlib.c testlib/jemalloc-hooks.c -ljemalloc -lm -ldl
+
+# Debian's allocator sources with the project's patches (allocators/NAME/),
+# built into build/alloc/NAME, and the guest tests linked against them.
+JEMALLOC := $(B)/alloc/jemalloc
+$(JEMALLOC)/lib/libjemalloc.a: $(wildcard allocators/jemalloc/*.patch) scripts/lib/allocators.sh
+	@scripts/lib/allocators.sh jemalloc
+
+allocators: deps $(JEMALLOC)/lib/libjemalloc.a
+
+$(BIN)/alloc-jemalloc-lazyfree: tests/allocators/jemalloc-lazyfree.c $(TESTLIB) $(JEMALLOC)/lib/libjemalloc.a | $(BIN)
+	$(CC) $(CFLAGS) -I $(JEMALLOC)/include -o $@ $< testlib/testlib.c \
+		$(JEMALLOC)/lib/libjemalloc.a -lm -ldl
 
 # Dynamic, for mallocs Debian ships only as shared libraries (mimalloc),
 # run with LD_PRELOAD; the image carries the loader and the libraries.

@@ -1,0 +1,68 @@
+#!/bin/bash
+# Debian's allocator sources with the project's patches: allocators.sh NAME...
+#
+# For each allocator (jemalloc; allocators/NAME/*.patch), fetch Debian's
+# source package (a deb-src entry is added for the machine's suite if there
+# is none), unpack it with Debian's own patches, apply ours in order, and
+# build the static and shared libraries into build/alloc/NAME/ (lib/,
+# include/). Rebuilt only when a patch or this script changes.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+out=$top/build/alloc
+mkdir -p "$out"
+
+# Source package and version of each allocator, as bookworm ships them.
+declare -A pkg=([jemalloc]=jemalloc=5.3.0-1)
+
+deb_src() {
+	local f=/etc/apt/sources.list.d/lazyfree-src.sources SUDO=""
+	# shellcheck disable=SC2016 # apt's own $(...) template
+	apt-get indextargets --format '$(IDENTIFIER)' 2>/dev/null |
+		grep -qx Sources && return 0
+	[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+	echo ">>> adding a deb-src entry ($f)"
+	$SUDO tee "$f" >/dev/null <<-SRC
+	Types: deb-src
+	URIs: http://deb.debian.org/debian
+	Suites: $(sed -n 's/^VERSION_CODENAME=//p' /etc/os-release)
+	Components: main
+	Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+	SRC
+	$SUDO apt-get update -q >/dev/null
+}
+
+build_jemalloc() {
+	local src=$1 dst=$2
+	mkdir -p "$dst/obj"
+	# As Debian configures it for amd64 (debian/rules), plus a prefix.
+	(cd "$dst/obj" && "$src/configure" -q --prefix="$dst" \
+		--with-lg-page=12 --with-lg-hugepage=21 --disable-cxx \
+		>"$dst/configure.log" 2>&1 &&
+	 make -s -j"$(nproc)" build_lib >"$dst/make.log" 2>&1 &&
+	 make -s install_lib install_include >>"$dst/make.log" 2>&1)
+}
+
+for name in "$@"; do
+	[ -n "${pkg[$name]:-}" ] || { echo "error: unknown allocator $name" >&2; exit 2; }
+	dst=$out/$name
+	want=$(cat "$top"/allocators/"$name"/*.patch "$0" | sha256sum | cut -d' ' -f1)
+	[ "$(cat "$dst/.stamp" 2>/dev/null)" = "$want" ] && continue
+	rm -rf "$dst" && mkdir -p "$dst/dl"
+	deb_src
+	echo ">>> fetching Debian's ${pkg[$name]} source"
+	(cd "$dst/dl" && apt-get source -q --download-only "${pkg[$name]}" >/dev/null 2>&1) ||
+		{ echo "error: apt-get source ${pkg[$name]} failed" >&2; exit 1; }
+	# No keyring for Debian maintainers' keys here: apt checked the
+	# archive's signature of the .dsc's hashes already.
+	(cd "$dst/dl" && dpkg-source -q -x ./*.dsc "$dst/src" >/dev/null 2>&1)
+	for p in "$top"/allocators/"$name"/*.patch; do
+		patch -s -d "$dst/src" -p1 <"$p"
+	done
+	echo ">>> building $name with allocators/$name/*.patch"
+	start=$(date +%s)
+	"build_$name" "$dst/src" "$dst" ||
+		{ tail -n 20 "$dst"/*.log >&2; echo "error: $name did not build" >&2; exit 1; }
+	echo "$want" >"$dst/.stamp"
+	echo ">>> $name built in $(( $(date +%s) - start )) s: ${dst#"$top"/}/lib"
+done
