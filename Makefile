@@ -29,7 +29,7 @@ ALLOC    := $(patsubst tests/alloc/%.c,$(BIN)/alloc-%,$(wildcard tests/alloc/*.c
 BENCH    := $(patsubst bench/%.c,$(BIN)/%,$(wildcard bench/*.c))
 LIBTESTS := $(patsubst lib/test/%.c,$(BIN)/lf-test-%,$(wildcard lib/test/*.c))
 FUZZ     := $(BIN)/lffuzz
-PATCHED  := $(BIN)/alloc-jemalloc-lazyfree
+PATCHED  := $(BIN)/alloc-jemalloc-lazyfree $(BIN)/alloc-mimalloc
 PROGS    := $(BASELINE) $(ALLOC) $(PATCHED) $(BENCH) $(BIN)/ebizzy-jemalloc $(BIN)/ebizzy-dyn \
             $(LIBTESTS) $(FUZZ)
 
@@ -74,7 +74,18 @@ JEMALLOC := $(B)/alloc/jemalloc
 $(JEMALLOC)/lib/libjemalloc.a: $(wildcard allocators/jemalloc/*.patch) scripts/lib/allocators.sh
 	@scripts/lib/allocators.sh jemalloc
 
-allocators: deps $(JEMALLOC)/lib/libjemalloc.a
+MIMALLOC := $(B)/alloc/mimalloc
+$(MIMALLOC)/lib/libmimalloc.so.2: $(wildcard allocators/mimalloc/*.patch) scripts/lib/allocators.sh
+	@scripts/lib/allocators.sh mimalloc
+
+allocators: deps $(JEMALLOC)/lib/libjemalloc.a $(MIMALLOC)/lib/libmimalloc.so.2
+
+# mimalloc's own tests, dynamic, with the patched library beside them.
+$(BIN)/alloc-mimalloc: tests/allocators/mimalloc.sh $(MIMALLOC)/lib/libmimalloc.so.2 | $(BIN)
+	@mkdir -p $(BIN)/mimalloc
+	@cp -L $(MIMALLOC)/lib/libmimalloc.so.2 $(MIMALLOC)/test/mimalloc-test-api \
+		$(MIMALLOC)/test/mimalloc-test-stress $(BIN)/mimalloc/
+	@install -m 755 $< $@
 
 $(BIN)/alloc-jemalloc-lazyfree: tests/allocators/jemalloc-lazyfree.c $(TESTLIB) $(JEMALLOC)/lib/libjemalloc.a | $(BIN)
 	$(CC) $(CFLAGS) -I $(JEMALLOC)/include -o $@ $< testlib/testlib.c \

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Debian's allocator sources with the project's patches: allocators.sh NAME...
 #
-# For each allocator (jemalloc; allocators/NAME/*.patch), fetch Debian's
+# For each allocator (jemalloc, mimalloc; allocators/NAME/*.patch), fetch Debian's
 # source package (a deb-src entry is added for the machine's suite if there
 # is none), unpack it with Debian's own patches, apply ours in order, and
 # build the static and shared libraries into build/alloc/NAME/ (lib/,
@@ -13,7 +13,7 @@ out=$top/build/alloc
 mkdir -p "$out"
 
 # Source package and version of each allocator, as bookworm ships them.
-declare -A pkg=([jemalloc]=jemalloc=5.3.0-1)
+declare -A pkg=([jemalloc]=jemalloc=5.3.0-1 [mimalloc]=mimalloc=2.0.9+ds-2)
 
 deb_src() {
 	local f=/etc/apt/sources.list.d/lazyfree-src.sources SUDO=""
@@ -41,6 +41,19 @@ build_jemalloc() {
 		>"$dst/configure.log" 2>&1 &&
 	 make -s -j"$(nproc)" build_lib >"$dst/make.log" 2>&1 &&
 	 make -s install_lib install_include >>"$dst/make.log" 2>&1)
+}
+
+build_mimalloc() {
+	local src=$1 dst=$2
+	# As Debian configures it (debian/rules), plus the static library and
+	# mimalloc's own tests (test-api, test-stress), run in the guest.
+	cmake -S "$src" -B "$dst/obj" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DMI_BUILD_TESTS=ON -DMI_BUILD_OBJECT=OFF -DMI_INSTALL_TOPLEVEL=ON \
+		-DCMAKE_INSTALL_PREFIX="$dst" >"$dst/configure.log" 2>&1 &&
+	make -s -C "$dst/obj" -j"$(nproc)" >"$dst/make.log" 2>&1 &&
+	make -s -C "$dst/obj" install >>"$dst/make.log" 2>&1 &&
+	mkdir -p "$dst/test" &&
+	cp "$dst"/obj/mimalloc-test-api "$dst"/obj/mimalloc-test-stress "$dst/test/"
 }
 
 for name in "$@"; do
