@@ -29,7 +29,7 @@ ALLOC    := $(patsubst tests/alloc/%.c,$(BIN)/alloc-%,$(wildcard tests/alloc/*.c
 BENCH    := $(patsubst bench/%.c,$(BIN)/%,$(wildcard bench/*.c))
 LIBTESTS := $(patsubst lib/test/%.c,$(BIN)/lf-test-%,$(wildcard lib/test/*.c))
 FUZZ     := $(BIN)/lffuzz
-PATCHED  := $(BIN)/alloc-jemalloc-lazyfree $(BIN)/alloc-mimalloc
+PATCHED  := $(BIN)/alloc-jemalloc-lazyfree $(BIN)/alloc-mimalloc $(BIN)/alloc-gperftools
 PROGS    := $(BASELINE) $(ALLOC) $(PATCHED) $(BENCH) $(BIN)/ebizzy-jemalloc $(BIN)/ebizzy-dyn \
             $(LIBTESTS) $(FUZZ)
 
@@ -78,7 +78,21 @@ MIMALLOC := $(B)/alloc/mimalloc
 $(MIMALLOC)/lib/libmimalloc.so.2: $(wildcard allocators/mimalloc/*.patch) scripts/lib/allocators.sh
 	@scripts/lib/allocators.sh mimalloc
 
-allocators: deps $(JEMALLOC)/lib/libjemalloc.a $(MIMALLOC)/lib/libmimalloc.so.2
+GPERFTOOLS := $(B)/alloc/gperftools
+GPT_LIB  := $(GPERFTOOLS)/lib/libtcmalloc_minimal.so.9.10.5
+$(GPT_LIB): $(wildcard allocators/gperftools/*.patch) scripts/lib/allocators.sh
+	@scripts/lib/allocators.sh gperftools
+
+allocators: deps $(JEMALLOC)/lib/libjemalloc.a $(MIMALLOC)/lib/libmimalloc.so.2 $(GPT_LIB)
+
+# gperftools' unit tests, dynamic C++ programs: the patched library and
+# the C++ runtime beside them.
+CXXLIBS := /usr/lib/x86_64-linux-gnu/libstdc++.so.6 /lib/x86_64-linux-gnu/libgcc_s.so.1 \
+           /lib/x86_64-linux-gnu/libm.so.6
+$(BIN)/alloc-gperftools: tests/allocators/gperftools.sh $(GPT_LIB) | $(BIN)
+	@mkdir -p $(BIN)/gperftools
+	@cp -L $(GPT_LIB) $(GPERFTOOLS)/test/* $(CXXLIBS) $(BIN)/gperftools/
+	@install -m 755 $< $@
 
 # mimalloc's own tests, dynamic, with the patched library beside them.
 $(BIN)/alloc-mimalloc: tests/allocators/mimalloc.sh $(MIMALLOC)/lib/libmimalloc.so.2 | $(BIN)

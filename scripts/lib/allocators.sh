@@ -1,7 +1,7 @@
 #!/bin/bash
 # Debian's allocator sources with the project's patches: allocators.sh NAME...
 #
-# For each allocator (jemalloc, mimalloc; allocators/NAME/*.patch), fetch Debian's
+# For each allocator (jemalloc, mimalloc, gperftools; allocators/NAME/*.patch), fetch Debian's
 # source package (a deb-src entry is added for the machine's suite if there
 # is none), unpack it with Debian's own patches, apply ours in order, and
 # build the static and shared libraries into build/alloc/NAME/ (lib/,
@@ -13,7 +13,8 @@ out=$top/build/alloc
 mkdir -p "$out"
 
 # Source package and version of each allocator, as bookworm ships them.
-declare -A pkg=([jemalloc]=jemalloc=5.3.0-1 [mimalloc]=mimalloc=2.0.9+ds-2)
+declare -A pkg=([jemalloc]=jemalloc=5.3.0-1 [mimalloc]=mimalloc=2.0.9+ds-2
+	[gperftools]=google-perftools=2.10-1)
 
 deb_src() {
 	local f=/etc/apt/sources.list.d/lazyfree-src.sources SUDO=""
@@ -54,6 +55,29 @@ build_mimalloc() {
 	make -s -C "$dst/obj" install >>"$dst/make.log" 2>&1 &&
 	mkdir -p "$dst/test" &&
 	cp "$dst"/obj/mimalloc-test-api "$dst"/obj/mimalloc-test-stress "$dst/test/"
+}
+
+# gperftools' tarball has no configure: its CMake build of tcmalloc_minimal
+# (the allocator without the profilers) and of its unit tests.
+gperftools_tests="tcmalloc_minimal_unittest tcmalloc_minimal_large_unittest
+	tcmalloc_minimal_large_heap_fragmentation_unittest tcm_min_asserts_unittest
+	page_heap_test realloc_unittest frag_unittest markidle_unittest
+	thread_dealloc_unittest memalign_unittest malloc_extension_test
+	malloc_extension_c_test system_alloc_unittest current_allocated_bytes_test
+	low_level_alloc_unittest addressmap_unittest pagemap_unittest
+	packed_cache_test stack_trace_table_test malloc_hook_test"
+build_gperftools() {
+	local src=$1 dst=$2 t
+	cmake -S "$src" -B "$dst/obj" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-Dgperftools_build_minimal=ON -DBUILD_TESTING=ON \
+		-DCMAKE_INSTALL_PREFIX="$dst" >"$dst/configure.log" 2>&1 &&
+	make -s -C "$dst/obj" -j"$(nproc)" >"$dst/make.log" 2>&1 &&
+	make -s -C "$dst/obj" install >>"$dst/make.log" 2>&1 &&
+	mkdir -p "$dst/test" || return 1
+	for t in $gperftools_tests; do
+		cp "$dst/obj/$t" "$dst/test/" || return 1
+	done
+	echo "$gperftools_tests" | tr -s ' \t\n' '\n' | grep . >"$dst/test/list"
 }
 
 for name in "$@"; do
