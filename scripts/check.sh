@@ -141,13 +141,15 @@ own=()
 if [ -x build/selftests-mm/lazyfree ]; then
 	own=(-i build/selftests-mm.cpio.gz)
 fi
-# Two NUMA nodes, so that the selftest can move pages between them.
+# Two NUMA nodes, so that the selftest can move pages between them. The
+# allocators' own test suites (alloc-mimalloc, alloc-gperftools) run three
+# times each: up to 8 minutes on the debug kernel under emulation.
 for k in normal debug; do
-	args=(-c "run-tests -n $k $baseline$more"
+	args=(-c "run-tests -t 900 -n $k $baseline$more"
 	      -c "run-tests -n $k $libtests"
 	      -c "LIBLAZYFREE_FALLBACK=1 run-tests -n $k-fallback $libtests")
 	[ ${#own[@]} -gt 0 ] && args+=("${own[@]}" -c "run-tests -n $k /selftests/mm/lazyfree")
-	guest "guest-$k" -k "$k" -n 2 -t 1500 "${args[@]}"
+	guest "guest-$k" -k "$k" -n 2 -t 2700 "${args[@]}"
 done
 
 # Once more with zram swap on: reclaim must discard, not swap, lazily freed

@@ -116,7 +116,7 @@ TEST(purges_with_lazyfree_and_takes_back_with_reuse)
  * that went muzzy, while reclaim discards muzzy pages between rounds.
  */
 #define THREADS	3
-#define ROUNDS	10
+#define ROUNDS	8
 static char *handoff[THREADS][NBLOCKS];
 static pthread_barrier_t barrier;	/* the threads and the squeezer */
 
@@ -162,7 +162,12 @@ static void *cross_free(void *arg)
 	return (void *)bad;
 }
 
-TEST(cross_thread_frees_and_zeroed_reuse_survive_a_squeeze)
+/* Minutes on a debug kernel under emulation, not the harness's 30 s. */
+FIXTURE(slow) {};
+FIXTURE_SETUP(slow) {}
+FIXTURE_TEARDOWN(slow) {}
+
+TEST_F_TIMEOUT(slow, cross_thread_frees_and_zeroed_reuse_survive_a_squeeze, 240)
 {
 	long long discarded = t_vmstat("lazyfree_discarded");
 	pthread_t tid[THREADS];

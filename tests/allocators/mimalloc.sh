@@ -17,7 +17,7 @@ run() {	# LAZYFREE LABEL: both tests, then the counts
 	if ! MIMALLOC_LAZYFREE=$1 "$d/mimalloc-test-api" >"$log" 2>&1; then
 		echo "# FAIL: test-api, $2"; tail -n 5 "$log"; fail=1
 	fi
-	if ! MIMALLOC_LAZYFREE=$1 "$d/mimalloc-test-stress" 4 50 10 >"$log" 2>&1; then
+	if ! MIMALLOC_LAZYFREE=$1 "$d/mimalloc-test-stress" 4 25 3 >"$log" 2>&1; then
 		echo "# FAIL: test-stress, $2"; tail -n 5 "$log"; fail=1
 	fi
 	p=$(( $(v lazyfree_pages) - p )) r=$(( $(v lazyfree_reused) - r ))
