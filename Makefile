@@ -89,16 +89,18 @@ allocators: deps $(JEMALLOC)/lib/libjemalloc.a $(MIMALLOC)/lib/libmimalloc.so.2 
 # the C++ runtime beside them.
 CXXLIBS := /usr/lib/x86_64-linux-gnu/libstdc++.so.6 /lib/x86_64-linux-gnu/libgcc_s.so.1 \
            /lib/x86_64-linux-gnu/libm.so.6
-$(BIN)/alloc-gperftools: tests/allocators/gperftools.sh $(GPT_LIB) | $(BIN)
+$(BIN)/alloc-gperftools: tests/allocators/gperftools.sh tests/allocators/lazyfree-suite.sh $(GPT_LIB) | $(BIN)
 	@mkdir -p $(BIN)/gperftools
 	@cp -L $(GPT_LIB) $(GPERFTOOLS)/test/* $(CXXLIBS) $(BIN)/gperftools/
+	@install -m 644 tests/allocators/lazyfree-suite.sh $(BIN)/
 	@install -m 755 $< $@
 
 # mimalloc's own tests, dynamic, with the patched library beside them.
-$(BIN)/alloc-mimalloc: tests/allocators/mimalloc.sh $(MIMALLOC)/lib/libmimalloc.so.2 | $(BIN)
+$(BIN)/alloc-mimalloc: tests/allocators/mimalloc.sh tests/allocators/lazyfree-suite.sh $(MIMALLOC)/lib/libmimalloc.so.2 | $(BIN)
 	@mkdir -p $(BIN)/mimalloc
 	@cp -L $(MIMALLOC)/lib/libmimalloc.so.2 $(MIMALLOC)/test/mimalloc-test-api \
 		$(MIMALLOC)/test/mimalloc-test-stress $(BIN)/mimalloc/
+	@install -m 644 tests/allocators/lazyfree-suite.sh $(BIN)/
 	@install -m 755 $< $@
 
 $(BIN)/alloc-jemalloc-lazyfree: tests/allocators/jemalloc-lazyfree.c $(TESTLIB) $(JEMALLOC)/lib/libjemalloc.a | $(BIN)
