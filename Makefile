@@ -29,7 +29,7 @@ ALLOC    := $(patsubst tests/alloc/%.c,$(BIN)/alloc-%,$(wildcard tests/alloc/*.c
 BENCH    := $(patsubst bench/%.c,$(BIN)/%,$(wildcard bench/*.c))
 LIBTESTS := $(patsubst lib/test/%.c,$(BIN)/lf-test-%,$(wildcard lib/test/*.c))
 FUZZ     := $(BIN)/lffuzz
-PATCHED  := $(BIN)/alloc-jemalloc-lazyfree $(BIN)/alloc-mimalloc $(BIN)/alloc-gperftools
+PATCHED  := $(BIN)/alloc-jemalloc-lazyfree $(BIN)/alloc-jemalloc $(BIN)/alloc-mimalloc $(BIN)/alloc-gperftools
 PROGS    := $(BASELINE) $(ALLOC) $(PATCHED) $(BENCH) $(BIN)/ebizzy-jemalloc $(BIN)/ebizzy-dyn \
             $(LIBTESTS) $(FUZZ)
 
@@ -92,6 +92,15 @@ CXXLIBS := /usr/lib/x86_64-linux-gnu/libstdc++.so.6 /lib/x86_64-linux-gnu/libgcc
 $(BIN)/alloc-gperftools: tests/allocators/gperftools.sh tests/allocators/lazyfree-suite.sh $(GPT_LIB) | $(BIN)
 	@mkdir -p $(BIN)/gperftools
 	@cp -L $(GPT_LIB) $(GPERFTOOLS)/test/* $(CXXLIBS) $(BIN)/gperftools/
+	@install -m 644 tests/allocators/lazyfree-suite.sh $(BIN)/
+	@install -m 755 $< $@
+
+# jemalloc's own unit and integration tests, with the patched library and
+# the libm some of them load.
+$(BIN)/alloc-jemalloc: tests/allocators/jemalloc.sh tests/allocators/lazyfree-suite.sh $(JEMALLOC)/lib/libjemalloc.a | $(BIN)
+	@rm -rf $(BIN)/jemalloc && mkdir -p $(BIN)/jemalloc/lib
+	@cp -r $(JEMALLOC)/test $(BIN)/jemalloc/
+	@cp -L $(JEMALLOC)/lib/libjemalloc.so.2 /lib/x86_64-linux-gnu/libm.so.6 $(BIN)/jemalloc/lib/
 	@install -m 644 tests/allocators/lazyfree-suite.sh $(BIN)/
 	@install -m 755 $< $@
 

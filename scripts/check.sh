@@ -142,8 +142,10 @@ if [ -x build/selftests-mm/lazyfree ]; then
 	own=(-i build/selftests-mm.cpio.gz)
 fi
 # Two NUMA nodes, so that the selftest can move pages between them. The
-# allocators' own test suites (alloc-mimalloc, alloc-gperftools) run three
-# times each: up to 8 minutes on the debug kernel under emulation.
+# allocators' own test suites (alloc-jemalloc, alloc-mimalloc,
+# alloc-gperftools) run three times each: up to 8 minutes on the debug
+# kernel under emulation. On the host (tests/host/allocators-fallback.sh)
+# they ran on a stock kernel, the allocators' fallback.
 for k in normal debug; do
 	args=(-c "run-tests -t 900 -n $k $baseline$more"
 	      -c "run-tests -n $k $libtests"

@@ -41,7 +41,24 @@ build_jemalloc() {
 		--with-lg-page=12 --with-lg-hugepage=21 --disable-cxx \
 		>"$dst/configure.log" 2>&1 &&
 	 make -s -j"$(nproc)" build_lib >"$dst/make.log" 2>&1 &&
-	 make -s install_lib install_include >>"$dst/make.log" 2>&1)
+	 make -s install_lib install_include >>"$dst/make.log" 2>&1) || return 1
+	# Its own unit and integration tests (make check's), run in the guest
+	# from test/ by tests/allocators/jemalloc.sh: the programs (unit tests
+	# are static builds of the allocator's internals; integration tests
+	# load lib/libjemalloc.so.2), each test's MALLOC_CONF script, a list.
+	local t list
+	make -s -C "$dst/obj" -j"$(nproc)" tests_unit tests_integration \
+		>>"$dst/make.log" 2>&1 || return 1
+	# shellcheck disable=SC2016 # make's variables, not the shell's
+	list=$(printf 'print-tests:\n\t@echo $(TESTS_UNIT) $(TESTS_INTEGRATION)\n' |
+		make -s -C "$dst/obj" -f Makefile -f - print-tests)
+	for t in $list; do
+		t=${t#"$src"/} t=${t%.c}
+		mkdir -p "$dst/${t%/*}"
+		strip --strip-debug -o "$dst/$t" "$dst/obj/$t" || return 1
+		[ ! -e "$src/$t.sh" ] || cp "$src/$t.sh" "$dst/$t.sh"
+		echo "$t" >>"$dst/test/list"
+	done
 }
 
 build_mimalloc() {
