@@ -116,10 +116,11 @@ $(BIN)/alloc-jemalloc-lazyfree: tests/allocators/jemalloc-lazyfree.c $(TESTLIB) 
 	$(CC) $(CFLAGS) -I $(JEMALLOC)/include -o $@ $< testlib/testlib.c \
 		$(JEMALLOC)/lib/libjemalloc.a -lm -ldl
 
-# Dynamic, for mallocs Debian ships only as shared libraries (mimalloc),
-# run with LD_PRELOAD; the image carries the loader and the libraries.
+# Dynamic, for mallocs run with LD_PRELOAD (Debian's mimalloc, jemalloc and
+# tcmalloc, and the patched ones); the image carries the loader and Debian's.
 DYNLIBS := /lib64/ld-linux-x86-64.so.2 /lib/x86_64-linux-gnu/libc.so.6 \
-           /usr/lib/x86_64-linux-gnu/libmimalloc.so.2
+           /usr/lib/x86_64-linux-gnu/libmimalloc.so.2 /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 \
+           /usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4
 $(BIN)/ebizzy-dyn: bench/ebizzy.c $(TESTLIB) | $(BIN)
 	$(CC) $(filter-out -static,$(CFLAGS)) -o $@ $< testlib/testlib.c
 
@@ -142,9 +143,16 @@ $(BIN):
 progs: headers
 	@$(MAKE) -s --no-print-directory $(PROGS)
 
-image: progs
-	@cp guest/run-tests guest/bench-suite $(BIN)/
+# Debian's redis-server and redis-benchmark, unpacked with the libraries
+# they load (Debian's libjemalloc.so.2 among them), for the redis benchmark.
+REDIS := $(B)/redis
+$(REDIS)/.stamp: scripts/lib/redis.sh
+	@scripts/lib/redis.sh $(REDIS)
+
+image: progs $(REDIS)/.stamp
+	@cp guest/run-tests guest/bench-suite guest/redis-bench guest/alloc-bench $(BIN)/
 	@scripts/lib/mkimage.sh $(B)/guest-base.cpio.gz --base $(BIN)/:/lazyfree/bin/ \
+		$(REDIS)/:/lazyfree/redis/ \
 		$(foreach l,$(DYNLIBS),$(l):$(l))
 	@echo ">>> guest image: $(B)/guest-base.cpio.gz"
 

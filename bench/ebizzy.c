@@ -22,11 +22,27 @@
  * lazy, without a code change). Counts are exact; times under emulation
  * compare only within one boot.
  *
- *   ebizzy [-s bytes] [-n chunks] [-t threads] [-S seconds] [-P ms] [-H] [-L] [-c]
+ * -B MiB adds bursts: a thread allocates MiB in chunk-sized buffers,
+ * writes them, holds them 200 ms and frees them all, then rests 300 ms: a
+ * server's spike of large requests. With -b FILE, processes given the same
+ * file burst in turn, never two at once, however slow each burst is: the
+ * file, mapped shared, holds the pid of the process bursting (no flock:
+ * the guest kernel has no file locking). What the allocator does with a freed burst then decides whether two
+ * such processes fit in a memory cgroup sized for one burst.
+ *
+ * While it runs, a thread samples the process's footprint every 50 ms:
+ * VmRSS (what the system cannot take back without asking the program;
+ * lazily freed pages are not in it) and VmLazyFree (what it can); the CSV
+ * ends with their means and RSS's peak, in KiB, and the bursts made.
+ *
+ *   ebizzy [-s bytes] [-n chunks] [-t threads] [-S seconds] [-P ms] [-B MiB [-b file]]
+ *          [-H] [-L] [-c]
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,7 +64,9 @@
 typedef unsigned long record_t;
 
 static size_t chunk_size = 512 << 10, nchunks = 64;
-static int nthreads = 4, seconds = 5, pressure_ms;
+static int nthreads = 4, seconds = 5, pressure_ms, burst_mib;
+static const char *burst_lock;
+static unsigned long bursts;
 static char cg[256];
 static record_t **chunks;
 static volatile int stop;
@@ -106,6 +124,112 @@ static void *pressure(void *arg)
 	return NULL;
 }
 
+/* Takes the burst lock: the pid of its holder, or 0, in a shared page. */
+static void burst_lock_take(int *owner)
+{
+	int free_ = 0, me = getpid();
+
+	while (!__atomic_compare_exchange_n(owner, &free_, me, false,
+					    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+		/* A holder the OOM killer killed cannot give it back. */
+		if (kill(free_, 0) && errno == ESRCH)
+			__atomic_compare_exchange_n(owner, &free_, 0, false,
+						    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+		free_ = 0;
+		usleep(1000);
+	}
+}
+
+/* Returns NULL, or the errno that stopped the bursts. */
+static void *burster(void *arg)
+{
+	size_t n = ((size_t)burst_mib << 20) / chunk_size;
+	char **buf = calloc(n, sizeof(*buf));
+	int *owner = NULL;
+	long err = 0;
+
+	if (!buf)
+		return (void *)(long)ENOMEM;
+	if (burst_lock) {
+		int fd = open(burst_lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+		if (fd < 0 || ftruncate(fd, sizeof(*owner)) ||
+		    (owner = mmap(NULL, sizeof(*owner), PROT_READ | PROT_WRITE,
+				  MAP_SHARED, fd, 0)) == MAP_FAILED) {
+			err = errno;
+			if (fd >= 0)
+				close(fd);
+			free(buf);
+			return (void *)err;
+		}
+		close(fd);
+	}
+	while (!stop && !err) {
+		size_t i, got = 0;
+
+		if (owner)
+			burst_lock_take(owner);
+		for (i = 0; i < n && !stop; i++) {
+			buf[i] = malloc(chunk_size);
+			if (!buf[i]) {
+				err = ENOMEM;
+				break;
+			}
+			memset(buf[i], 1, chunk_size);
+			got++;
+		}
+		if (got == n)
+			usleep(200 * 1000);
+		for (i = 0; i < got; i++)
+			free(buf[i]);
+		if (owner)
+			__atomic_store_n(owner, 0, __ATOMIC_RELEASE);
+		if (got == n)
+			bursts++;
+		usleep(300 * 1000);
+	}
+	if (owner)
+		munmap(owner, sizeof(*owner));
+	free(buf);
+	return (void *)err;
+}
+
+static struct {
+	unsigned long long n, rss, rss_peak, lazy;
+} fp;
+
+/* VmRSS and VmLazyFree of this process, in KiB (0 if the kernel lacks it). */
+static void footprint(unsigned long long *rss, unsigned long long *lazy)
+{
+	char line[128];
+	FILE *f = fopen("/proc/self/status", "r");
+
+	*rss = *lazy = 0;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		sscanf(line, "VmRSS: %llu", rss);
+		sscanf(line, "VmLazyFree: %llu", lazy);
+	}
+	fclose(f);
+}
+
+static void *sampler(void *arg)
+{
+	unsigned long long rss, lazy;
+
+	while (!stop) {
+		footprint(&rss, &lazy);
+		fp.n++;
+		fp.rss += rss;
+		fp.lazy += lazy;
+		if (rss > fp.rss_peak)
+			fp.rss_peak = rss;
+		usleep(50 * 1000);
+	}
+	return NULL;
+}
+
 /*
  * Pages reclaim freed without writing them anywhere because they had been
  * given back: MADV_FREE pages and lazily freed ones alike.
@@ -126,9 +250,9 @@ int main(int argc, char **argv)
 	unsigned long long sd0[T_MAX_CPUS], sd1[T_MAX_CPUS], records = 0;
 	unsigned long long shootdowns;
 	long long disc0, discards;
-	pthread_t *tid, ptid;
-	bool pressing = false, lost = false;
-	void *perr = NULL;
+	pthread_t *tid, ptid, stid, btid;
+	bool pressing = false, sampling = false, bursting = false, lost = false;
+	void *perr = NULL, *berr = NULL;
 	struct rusage ru;
 	long long f0, f1;
 	long started;
@@ -137,18 +261,20 @@ int main(int argc, char **argv)
 	uint64_t t0;
 	double secs;
 
-	while ((opt = getopt(argc, argv, "s:n:t:S:P:HLc")) != -1) {
+	while ((opt = getopt(argc, argv, "s:n:t:S:P:B:b:HLc")) != -1) {
 		switch (opt) {
 		case 's': chunk_size = strtoul(optarg, NULL, 0); break;
 		case 'n': nchunks = strtoul(optarg, NULL, 0); break;
 		case 't': nthreads = atoi(optarg); break;
 		case 'S': seconds = atoi(optarg); break;
 		case 'P': pressure_ms = atoi(optarg); break;
+		case 'B': burst_mib = atoi(optarg); break;
+		case 'b': burst_lock = optarg; break;
 		case 'H': hooks = true; break;
 		case 'L': lazy = true; break;
 		case 'c': csv = true; break;
 		default:
-			fprintf(stderr, "usage: ebizzy [-s bytes] [-n chunks] [-t threads] [-S seconds] [-P ms] [-H] [-L] [-c]\n");
+			fprintf(stderr, "usage: ebizzy [-s bytes] [-n chunks] [-t threads] [-S seconds] [-P ms] [-B MiB [-b file]] [-H] [-L] [-c]\n");
 			return 2;
 		}
 	}
@@ -214,11 +340,23 @@ int main(int argc, char **argv)
 		err = pthread_create(&ptid, NULL, pressure, NULL);
 		pressing = !err;
 	}
+	if (!err) {
+		err = pthread_create(&stid, NULL, sampler, NULL);
+		sampling = !err;
+	}
+	if (!err && burst_mib) {
+		err = pthread_create(&btid, NULL, burster, NULL);
+		bursting = !err;
+	}
 	if (!err)
 		sleep(seconds);
 	stop = 1;
 	if (pressing)
 		pthread_join(ptid, &perr);
+	if (sampling)
+		pthread_join(stid, NULL);
+	if (bursting)
+		pthread_join(btid, &berr);
 	for (int i = 0; i < started; i++) {
 		unsigned long *n;
 
@@ -232,9 +370,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ebizzy: pthread_create: %s\n", strerror(err));
 	else if (perr)
 		fprintf(stderr, "ebizzy: memory.reclaim: %s\n", strerror((long)perr));
-	else if (lost)
-		fprintf(stderr, "ebizzy: a worker ran out of memory\n");
-	if (err || perr || lost)
+	else if (lost || berr)
+		fprintf(stderr, "ebizzy: %s: %s\n", lost ? "a worker" : "a burst",
+			strerror(lost ? ENOMEM : (int)(long)berr));
+	if (err || perr || lost || berr)
 		goto out;
 	secs = (t_now_ns() - t0) / 1e9;
 	t_faults(&f1, NULL);
@@ -246,17 +385,23 @@ int main(int argc, char **argv)
 	shootdowns = t_sum(sd1, 0, ncpu) - t_sum(sd0, 0, ncpu);
 	discards = discarded() - disc0;
 	if (csv) {
-		printf("%s,%d,%zu,%zu,%d,%.0f,%.2f,%.2f,%llu,%lld,%lld\n",
+		printf("%s,%d,%zu,%zu,%d,%.0f,%.2f,%.2f,%llu,%lld,%lld,%llu,%llu,%llu,%lu\n",
 		       getenv("EBIZZY_ALLOCATOR") ?: ALLOCATOR, nthreads,
 		       chunk_size, nchunks, pressure_ms, records / secs,
 		       tv(ru.ru_utime), tv(ru.ru_stime), shootdowns, f1 - f0,
-		       discards);
+		       discards, fp.n ? fp.rss / fp.n : 0, fp.rss_peak,
+		       fp.n ? fp.lazy / fp.n : 0, bursts);
 	} else {
 		printf("%llu records/s\n", (unsigned long long)(records / secs));
 		printf("real %.2f s\nuser %.2f s\nsys  %.2f s\n", secs,
 		       tv(ru.ru_utime), tv(ru.ru_stime));
 		printf("shootdowns %llu\nfaults %lld\ndiscarded %lld\n",
 		       shootdowns, f1 - f0, discards);
+		printf("rss %llu KiB mean, %llu KiB peak\nlazily freed %llu KiB mean\n",
+		       fp.n ? fp.rss / fp.n : 0, fp.rss_peak,
+		       fp.n ? fp.lazy / fp.n : 0);
+		if (burst_mib)
+			printf("bursts %lu of %d MiB\n", bursts, burst_mib);
 	}
 #ifdef LF_JEMALLOC
 	if (hooks)

@@ -47,7 +47,7 @@ else
 		echo "### date $(date -u '+%Y-%m-%d %H:%M UTC')"
 		echo "### host-cpus $(nproc)"
 		echo "### qemu $(qemu-system-x86_64 --version 2>/dev/null | head -n 1)"
-		scripts/vm -q -p "$cpus" -t 1800 -- /lazyfree/bin/bench-suite "${args[@]}"
+		scripts/vm -q -p "$cpus" -t 3600 -- /lazyfree/bin/bench-suite "${args[@]}"
 	} >"$log" 2>&1
 	rc=$?
 	if [ $rc -ne 0 ]; then
@@ -153,6 +153,18 @@ ebizzy_view() {
 		}
 	}' "$out/ebizzy.csv"
 }
+# The per-round tables (guest/alloc-bench, guest/redis-bench) summed up by
+# bench/rounds-summary.py: one line per configuration, medians with their
+# range, each rate also as a ratio to never giving memory back, round by
+# round.
+summary() {	# NAME
+	local kind=allocators
+	case "$1" in
+	allocators-memcg) kind=memcg ;;
+	redis) kind=redis ;;
+	esac
+	python3 bench/rounds-summary.py "$kind" "$out/$1.csv"
+}
 view() {	# NAME
 	case "$1" in
 	tlbcost) pick "$1" mode=mode siblings=siblings \
@@ -162,6 +174,27 @@ view() {	# NAME
 		shootdowns_per_cycle=shootdowns/loop faults_per_cycle=faults/loop \
 		time_vs_none=time/none ;;
 	ebizzy) ebizzy_view ;;
+	allocators-memcg) summary "$1" | awk -F, -v OFS=, '
+		NR == 1 { print "allocator", "library", "mode", "limit MiB",
+			  "processes done", "OOM kills", "records/s (min-max)",
+			  "bursts", "pages swapped out", "peak MiB"; next }
+		{ print $1, $2, $3, $5, $6, $7, $8 " (" $9 "-" $10 ")", $11, $12,
+			sprintf("%.0f", $13 / 1024) }' ;;
+	allocators*) summary "$1" | awk -F, -v OFS=, '
+		# the display: the rate with its range, the ratio with its range
+		NR == 1 { print "allocator", "library", "mode", "records/s (min-max)",
+			  "vs never (min-max)", "sys share", "shootdowns/s", "faults/s",
+			  "RSS MiB", "lazily freed MiB"; next }
+		$1 == "allocator" { next }
+		{ print $1, $2, $3, $6 " (" $7 "-" $8 ")", $9 " (" $10 "-" $11 ")", $12,
+			$13, $14, sprintf("%.1f", $15 / 1024), sprintf("%.1f", $16 / 1024) }' ;;
+	redis) summary "$1" | awk -F, -v OFS=, '
+		NR == 1 { print "config", "requests/s (min-max)", "vs never (min-max)",
+			  "sys share", "shootdowns/req", "faults/req", "RSS MiB",
+			  "lazily freed MiB"; next }
+		{ print $1, $3 " (" $4 "-" $5 ")", $6 " (" $7 "-" $8 ")", $9, $10, $11,
+			sprintf("%.1f", $12 / 1024), sprintf("%.1f", $13 / 1024) }' ;;
+	redis-rss) echo "samples,$(($(wc -l <"$out/$1.csv") - 1)) (see the chart)" ;;
 	reclaim) pick "$1" mode=mode "mib_discarded=MiB disc." \
 		"ipis_give_back=IPIs give" "ipis_discard=IPIs disc." \
 		ipis_per_mib=IPIs/MiB "lazyfree_ipis_sent=lf sent" \
@@ -175,6 +208,12 @@ title() {	# NAME
 	tlbcost-1page) echo "tlbcost -k 1: will-it-scale tlb_flush2 shape, one page per loop" ;;
 	ebizzy) echo "ebizzy: without and with memory pressure (P: memory.reclaim every 20 ms)" ;;
 	reclaim) echo "reclaim: IPIs to take back memory given back" ;;
+	allocators) echo "allocators: ebizzy over Debian's and the patched jemalloc, mimalloc, tcmalloc (2 vCPUs, interleaved rounds)" ;;
+	allocators-pressure) echo "allocators under memory pressure (memory.reclaim of 8 MiB every 20 ms)" ;;
+	allocators-all-cpus) echo "allocators on every vCPU, one round: the counts" ;;
+	allocators-memcg) echo "allocators: two processes bursting in turn in a memory cgroup that fits one burst" ;;
+	redis) echo "redis: Debian's redis-server, stock libjemalloc against patched (2 vCPUs, interleaved rounds)" ;;
+	redis-rss) echo "redis: RSS samples of the last round" ;;
 	*) echo "$1" ;;
 	esac
 }
@@ -234,6 +273,41 @@ EOF
 	fi
 	plot reclaim "reclaim: TLB shootdown IPIs per MiB discarded ($on)" "IPIs/MiB" \
 		"$out/reclaim.csv" 6
+	# Footprint against throughput: one point per allocator, library and
+	# mode; the memory the system cannot take back (mean RSS, which lazily
+	# freed pages have left) across, the records/s as a ratio to never
+	# giving memory back (same allocator, same round) up.
+	if [ -s "$out/allocators.csv" ]; then
+		summary allocators >"$tmp/as.csv"
+		gnuplot <<EOF || echo "bench: gnuplot failed on allocators" >&2
+set terminal pngcairo size 1100,650 noenhanced
+set output "$out/allocators.png"
+set datafile separator ","
+set title "ebizzy: throughput against footprint, stock and patched allocators ($on)"
+set xlabel "footprint: mean RSS during the run, MiB (lazily freed memory is not in it)"
+set ylabel "records/s / records/s never giving back (median of rounds)"
+set grid
+set key off
+set yrange [0:*]
+plot "$tmp/as.csv" every ::1 using (\$15/1024):9:(strcol(1)." ".strcol(2)." ".strcol(3)) \
+	with labels point pt 7 ps 1.2 offset char 0.6,0.6 font ",8"
+EOF
+	fi
+	if [ -s "$out/redis-rss.csv" ]; then
+		cfgs=$(awk -F, 'NR > 1 && !s[$1]++ { printf "%s ", $1 }' "$out/redis-rss.csv")
+		gnuplot <<EOF || echo "bench: gnuplot failed on redis-rss" >&2
+set terminal pngcairo size 1000,500 noenhanced
+set output "$out/redis-rss.png"
+set datafile separator ","
+set title "redis-server under redis-benchmark: RSS over the last round ($on)"
+set xlabel "ms"
+set ylabel "VmRSS, MiB"
+set grid
+set key outside right
+plot for [c in "$cfgs"] "$out/redis-rss.csv" every ::1 \
+	using (strcol(1) eq c ? \$2 : NaN):(\$3/1024) with lines lw 2 title c
+EOF
+	fi
 else
 	echo "bench: gnuplot missing: no charts" >&2
 fi
@@ -285,7 +359,7 @@ table_md() {	# NAME
 		esac
 		[ $first -eq 1 ] && echo
 		first=0
-		echo "![$alt](../$out/$png.png)"
+		echo "![$alt](charts/$png.png)"
 	done
 }
 # Prose, refilled to 76 columns (the computed sentences are long); blank
@@ -326,6 +400,32 @@ ebizzy_eager() {
 				r[h "/P"] / r[b "/P"], r[h "/P"], r[b "/P"], d[h "/P"], s[h "/P"]
 		print "."
 	}' "$out/ebizzy.csv"
+}
+# The allocators' load, from its CSV.
+alloc_load() {
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		 { printf "%s threads, %s chunks of %d KiB, %s s per run", $c["threads"],
+			 $c["chunks"], $c["chunk_bytes"] / 1024, $c["seconds"]; exit }' \
+		"$out/allocators.csv"
+}
+# Per allocator: patched eager against stock eager and against never.
+alloc_compare() {	# NAME
+	summary "$1" | awk -F, '
+	NR == 1 { next }
+	{ k = $1 "/" $2 "/" $3; r[k] = $6; v[k] = $9; sd[k] = $13; f[k] = $14; seen[$1] = 1 }
+	END {
+		n = split("jemalloc mimalloc tcmalloc", a, " ")
+		for (i = 1; i <= n; i++) {
+			p = a[i] "/patched/eager"; q = a[i] "/stock/eager"
+			if (!(p in r) || !(q in r) || r[q] + 0 <= 0)
+				continue
+			printf "%s%s, eager: patched %s records/s, %.1f times stock (%s), %s of never giving back; %s shootdowns/s against %s, %s faults/s against %s.",
+				(out++ ? " " : "In this run: "), a[i], r[p], r[p] / r[q], r[q], v[p],
+				sd[p], sd[q], f[p], f[q]
+		}
+		if (out)
+			print ""
+	}'
 }
 # The ebizzy load, from its CSV: threads, chunks and their size.
 ebizzy_load() {
@@ -465,9 +565,80 @@ flushes at the call as \`MADV_FREE\` does, every CPU that runs the process
 then being caught up, and its discards send none.
 EOF
 	fi
+	if has allocators; then
+		para <<EOF
+
+## Allocators: Debian's and the patched ones
+
+\`guest/alloc-bench\`: one program (\`bench/ebizzy\`, dynamic, $(alloc_load))
+over jemalloc 5.3, mimalloc 2.0 and tcmalloc 2.10 preloaded: each as Debian
+ships it (\`stock\`) and built from Debian's source with the patch in
+\`allocators/\` and its switch on (\`patched\`), in the modes an allocator
+gives memory back (\`never\`, \`decay\`, \`eager\`; the README's
+[The patched allocators](../README.md#the-patched-allocators) gives each
+setting). Every configuration ran once per round, the rounds interleaved,
+on 2 vCPUs; the records/s are the median of the rounds with their range,
+and \`vs never\` the ratio to the same allocator never giving memory back,
+taken round by round. \`sys share\` is system time over user plus system
+time; shootdowns and faults are per second; RSS is the mean of VmRSS sampled
+every 50 ms, which lazily freed memory has left (the last column).
+EOF
+		table_md allocators
+		para <<EOF
+
+$(alloc_compare allocators) $time_col
+EOF
+	fi
+	if has allocators-pressure; then
+		para <<EOF
+
+The same under memory pressure (\`memory.reclaim\` of 8 MiB every 20 ms):
+EOF
+		table_md allocators-pressure
+	fi
+	if has allocators-all-cpus; then
+		para <<EOF
+
+One round without pinning, the counts with every vCPU running the
+process's threads:
+EOF
+		table_md allocators-all-cpus
+	fi
+	if has allocators-memcg; then
+		para <<EOF
+
+Footprint decides whether programs fit: two such processes in one memory
+cgroup of the size given, each allocating a burst (48 MiB) and freeing it,
+never both at once, with zram swap set up for the run. What an allocator
+keeps after a burst is what the other process needs for its own: memory
+never given back is swapped out (or, without swap, the OOM killer is
+called), memory given back with \`MADV_DONTNEED\` or lazily freed is not.
+EOF
+		table_md allocators-memcg
+	fi
+	if has redis; then
+		para <<EOF
+
+## redis: a real server, stock library against patched
+
+\`guest/redis-bench\`: Debian's \`redis-server\` 7.0 (linked against Debian's
+\`libjemalloc.so.2\`, not rebuilt) under \`redis-benchmark\`: SET of 256 KiB
+values over 64 keys, each request freeing the value it replaces. The rows
+differ only in \`LD_LIBRARY_PATH\` (the patched library first) and
+\`MALLOC_CONF\`; each ran once per round, interleaved, server and client
+on 2 vCPUs. Shootdowns and faults are per request; RSS as above.
+EOF
+		table_md redis
+		[ -f "$out/redis-rss.png" ] &&
+			printf '\n![redis-server RSS over the last round](charts/redis-rss.png)\n'
+	fi
 } >"$tmp/results.md"
 mkdir -p "$(dirname "$doc")"
 mv "$tmp/results.md" "$doc"
+# The charts beside it, in git (results/ is not): docs/charts/NAME.png.
+rm -rf "$(dirname "$doc")/charts"
+mkdir -p "$(dirname "$doc")/charts"
+cp "$out"/*.png "$(dirname "$doc")/charts/" 2>/dev/null
 echo
 charts=$(find "$out" -maxdepth 1 -name '*.png' | wc -l)
 echo ">>> $(echo "$names" | wc -w) tables in $out/*.csv, $charts charts in $out/*.png," \

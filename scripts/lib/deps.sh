@@ -7,7 +7,7 @@ set -eu
 PKGS="gcc make git flex bison bc libelf-dev libssl-dev cpio xz-utils kmod
       qemu-system-x86 busybox-static linux-source-6.12 ccache rsync
       python3 python3-ply pkg-config libnuma-dev libcap-dev libjemalloc-dev
-      libmimalloc-dev dpkg-dev patch strace
+      libmimalloc-dev libtcmalloc-minimal4 dpkg-dev patch strace
       gnuplot-nox shellcheck ${LF_EXTRA_PKGS:-}"
 
 missing=""
