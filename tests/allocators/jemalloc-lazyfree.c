@@ -112,6 +112,48 @@ TEST(purges_with_lazyfree_and_takes_back_with_reuse)
 }
 
 /*
+ * Custom extent hooks that call the default ones (here: a copy of them,
+ * the way jemalloc's own tests chain) purge with MADV_LAZYFREE too, so
+ * their arena must take memory back with MADV_REUSE as well: no lazily
+ * freed page may come back by a fault.
+ */
+TEST(custom_hooks_calling_the_defaults_take_back_with_reuse)
+{
+	static extent_hooks_t chained;
+	extent_hooks_t *defaults, *hooks = &chained;
+	size_t sz = sizeof(defaults);
+	long long reused, faulted;
+	char name[64], *b[NBLOCKS];
+	unsigned ind;
+
+	if (!kernel_has_lazyfree())
+		SKIP(return, "no MADV_LAZYFREE");
+	ASSERT_EQ(0, mallctl("arena.0.extent_hooks", &defaults, &sz, NULL, 0));
+	chained = *defaults;
+	sz = sizeof(ind);
+	ASSERT_EQ(0, mallctl("arenas.create", &ind, &sz, &hooks, sizeof(hooks)));
+	snprintf(name, sizeof(name), "arena.%u.decay", ind);
+	reused = t_vmstat("lazyfree_reused");
+	faulted = t_vmstat("lazyfree_faulted");
+	for (int r = 0; r < 4; r++) {
+		for (int i = 0; i < NBLOCKS; i++) {
+			b[i] = mallocx(BLOCK, MALLOCX_ARENA(ind) | MALLOCX_TCACHE_NONE);
+			ASSERT_NE(NULL, b[i]);
+			memset(b[i], r + i, BLOCK);
+		}
+		for (int i = 0; i < NBLOCKS; i++)
+			dallocx(b[i], MALLOCX_TCACHE_NONE);
+		usleep(2000);
+		mallctl(name, NULL, NULL, NULL, 0);
+	}
+	reused = t_vmstat("lazyfree_reused") - reused;
+	faulted = t_vmstat("lazyfree_faulted") - faulted;
+	TH_LOG("%lld pages taken back, %lld faulted back", reused, faulted);
+	EXPECT_GT(reused, 0);
+	EXPECT_EQ(0, faulted);
+}
+
+/*
  * Threads free each other's blocks (after a realloc), and reuse memory
  * that went muzzy, while reclaim discards muzzy pages between rounds.
  */
