@@ -24,7 +24,7 @@ def mmm(xs, fmt):
     return [fmt % st.median(xs), fmt % min(xs), fmt % max(xs)]
 
 
-def summary(data, key, base_of, rate, counts, scale):
+def summary(data, key, base_of, rate, counts, scale, ops):
     groups, order = {}, []
     for r in data:
         k = key(r)
@@ -52,8 +52,16 @@ def summary(data, key, base_of, rate, counts, scale):
             line.append('%.1f' % st.median([float(r[c]) / scale(r) for r in rs]))
         line.append('%.0f' % st.median([float(r['rss_kb_mean']) for r in rs]))
         line.append('%.0f' % st.median([float(r['lazyfree_kb_mean']) for r in rs]))
+        # The kernel's time per operation, in microseconds.
+        us = [float(r['sys_s']) * 1e6 / ops(r) for r in rs if ops(r) > 0]
+        line.append('%.1f' % st.median(us) if us else '-')
         out.append(line)
     return out
+
+
+def redis_requests(r):
+    """The requests of a redis-bench run (0: a log without the column)."""
+    return float(r.get('requests') or 0)
 
 
 def main():
@@ -69,11 +77,13 @@ def main():
         w.writerow(['allocator', 'library', 'mode', 'pressure_ms', 'rounds',
                     'records_per_s', 'min', 'max', 'vs_never', 'vs_min',
                     'vs_max', 'sys_share', 'shootdowns_per_s', 'faults_per_s',
-                    'rss_kb', 'lazyfree_kb'])
+                    'rss_kb', 'lazyfree_kb', 'sys_us_per_record'])
         # ebizzy prints the totals of a run: per second of it.
         w.writerows(summary(data, key, base, 'records_per_s',
                             ['shootdowns', 'faults'],
-                            lambda r: float(r['seconds'])))
+                            lambda r: float(r['seconds']),
+                            lambda r: float(r['records_per_s']) *
+                            float(r['seconds'])))
     elif what == 'redis':
         def key(r):
             return (r['config'],)
@@ -83,10 +93,10 @@ def main():
         w.writerow(['config', 'rounds', 'requests_per_s', 'min', 'max',
                     'vs_never', 'vs_min', 'vs_max', 'sys_share',
                     'shootdowns_per_req', 'faults_per_req', 'rss_kb',
-                    'lazyfree_kb'])
+                    'lazyfree_kb', 'sys_us_per_request'])
         w.writerows(summary(data, key, base, 'requests_per_s',
                             ['shootdowns_per_req', 'faults_per_req'],
-                            lambda r: 1.0))
+                            lambda r: 1.0, redis_requests))
     elif what == 'memcg':
         # Two bursting processes in one memory cgroup: whether they fit.
         w.writerow(['allocator', 'library', 'mode', 'rounds', 'limit_mib',

@@ -183,16 +183,15 @@ view() {	# NAME
 	allocators*) summary "$1" | awk -F, -v OFS=, '
 		# the display: the rate with its range, the ratio with its range
 		NR == 1 { print "allocator", "library", "mode", "records/s (min-max)",
-			  "vs never (min-max)", "sys share", "shootdowns/s", "faults/s",
-			  "RSS MiB", "lazily freed MiB"; next }
-		$1 == "allocator" { next }
+			  "vs never (min-max)", "sys share", "sys us/record", "shootdowns/s",
+			  "faults/s", "RSS MiB", "lazily freed MiB"; next }
 		{ print $1, $2, $3, $6 " (" $7 "-" $8 ")", $9 " (" $10 "-" $11 ")", $12,
-			$13, $14, sprintf("%.1f", $15 / 1024), sprintf("%.1f", $16 / 1024) }' ;;
+			$17, $13, $14, sprintf("%.1f", $15 / 1024), sprintf("%.1f", $16 / 1024) }' ;;
 	redis) summary "$1" | awk -F, -v OFS=, '
 		NR == 1 { print "config", "requests/s (min-max)", "vs never (min-max)",
-			  "sys share", "shootdowns/req", "faults/req", "RSS MiB",
+			  "sys share", "sys us/req", "shootdowns/req", "faults/req", "RSS MiB",
 			  "lazily freed MiB"; next }
-		{ print $1, $3 " (" $4 "-" $5 ")", $6 " (" $7 "-" $8 ")", $9, $10, $11,
+		{ print $1, $3 " (" $4 "-" $5 ")", $6 " (" $7 "-" $8 ")", $9, $14, $10, $11,
 			sprintf("%.1f", $12 / 1024), sprintf("%.1f", $13 / 1024) }' ;;
 	redis-rss) echo "samples,$(($(wc -l <"$out/$1.csv") - 1)) (see the chart)" ;;
 	reclaim) pick "$1" mode=mode "mib_discarded=MiB disc." \
@@ -580,8 +579,10 @@ setting). Every configuration ran once per round, the rounds interleaved,
 on 2 vCPUs; the records/s are the median of the rounds with their range,
 and \`vs never\` the ratio to the same allocator never giving memory back,
 taken round by round. \`sys share\` is system time over user plus system
-time; shootdowns and faults are per second; RSS is the mean of VmRSS sampled
-every 50 ms, which lazily freed memory has left (the last column).
+time, \`sys us/record\` the system time per loop; shootdowns and faults are
+per second (in this loop every fault maps a page the kernel zeroed: the
+faults are the pages zeroed); RSS is the mean of VmRSS sampled every 50 ms,
+which lazily freed memory has left (the last column).
 EOF
 		table_md allocators
 		para <<EOF
