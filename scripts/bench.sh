@@ -237,13 +237,15 @@ if command -v gnuplot >/dev/null; then
 	tcg) on="QEMU TCG, $cpus vCPUs" ;;
 	*) on="accelerator unknown, $cpus vCPUs" ;;
 	esac
+	gp() {	# NAME SIZE TITLE: gnuplot, a chart's preamble, then stdin
+		{ printf 'set terminal pngcairo size %s noenhanced\n' "$2"
+		  printf 'set output "%s"\nset datafile separator ","\n' "$out/$1.png"
+		  printf 'set title "%s"\n' "$3"
+		  cat; } | gnuplot || echo "bench: gnuplot failed on $1" >&2
+	}
 	plot() {	# NAME TITLE YLABEL CSV COLUMN
 		[ -s "$4" ] || return 0
-		gnuplot <<EOF || echo "bench: gnuplot failed on $1" >&2
-set terminal pngcairo size 1000,500 noenhanced
-set output "$out/$1.png"
-set datafile separator ","
-set title "$2"
+		gp "$1" 1000,500 "$2" <<EOF
 set ylabel "$3"
 set style data histograms
 set style fill solid 0.8 border -1
@@ -278,27 +280,26 @@ EOF
 	# giving memory back (same allocator, same round) up.
 	if [ -s "$out/allocators.csv" ]; then
 		summary allocators >"$tmp/as.csv"
-		gnuplot <<EOF || echo "bench: gnuplot failed on allocators" >&2
-set terminal pngcairo size 1100,650 noenhanced
-set output "$out/allocators.png"
-set datafile separator ","
-set title "ebizzy: throughput against footprint, stock and patched allocators ($on)"
+		gp allocators 1100,650 \
+			"ebizzy: throughput against footprint, stock and patched allocators ($on, pinned to 2)" <<EOF
 set xlabel "footprint: mean RSS during the run, MiB (lazily freed memory is not in it)"
 set ylabel "records/s / records/s never giving back (median of rounds)"
 set grid
-set key off
-set yrange [0:*]
-plot "$tmp/as.csv" every ::1 using (\$15/1024):9:(strcol(1)." ".strcol(2)." ".strcol(3)) \
-	with labels point pt 7 ps 1.2 offset char 0.6,0.6 font ",8"
+set key outside right
+set yrange [0:1.3]
+set offsets 0.3, 0.3, 0, 0
+plot for [a in "jemalloc mimalloc tcmalloc"] for [l in "stock patched"] "$tmp/as.csv" every ::1 \
+	using (strcol(1) eq a && strcol(2) eq l ? \$15/1024 : NaN):9 \
+	with points pt (l eq "stock" ? 6 : 7) ps 1.6 \
+	lc (a eq "jemalloc" ? 1 : a eq "mimalloc" ? 2 : 3) title a." ".l, \
+     "$tmp/as.csv" every ::1 using (\$15/1024):9:3 with labels offset char 0,0.9 \
+	font ",8" notitle
 EOF
 	fi
 	if [ -s "$out/redis-rss.csv" ]; then
 		cfgs=$(awk -F, 'NR > 1 && !s[$1]++ { printf "%s ", $1 }' "$out/redis-rss.csv")
-		gnuplot <<EOF || echo "bench: gnuplot failed on redis-rss" >&2
-set terminal pngcairo size 1000,500 noenhanced
-set output "$out/redis-rss.png"
-set datafile separator ","
-set title "redis-server under redis-benchmark: RSS over the last round ($on)"
+		gp redis-rss 1000,500 \
+			"redis-server under redis-benchmark: RSS over the last round ($on, pinned to 2)" <<EOF
 set xlabel "ms"
 set ylabel "VmRSS, MiB"
 set grid
