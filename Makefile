@@ -150,7 +150,7 @@ $(REDIS)/.stamp: scripts/lib/redis.sh
 	@scripts/lib/redis.sh $(REDIS)
 
 image: progs $(REDIS)/.stamp
-	@cp guest/run-tests guest/bench-suite guest/redis-bench guest/alloc-bench $(BIN)/
+	@cp guest/run-tests guest/bench-suite guest/bench-redis guest/bench-allocators $(BIN)/
 	@scripts/lib/mkimage.sh $(B)/guest-base.cpio.gz --base $(BIN)/:/lazyfree/bin/ \
 		$(REDIS)/:/lazyfree/redis/ \
 		$(foreach l,$(DYNLIBS),$(l):$(l))

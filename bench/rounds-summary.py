@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """rounds-summary.py allocators|memcg|redis CSV: one line per configuration
-from the per-round rows of guest/alloc-bench or guest/redis-bench.
+from the per-round rows of guest/bench-allocators or guest/bench-redis.
 
 Times are comparable only within a round (the rounds are interleaved), so
 each rate is also divided by the rate of the configuration that never gives
@@ -60,7 +60,7 @@ def summary(data, key, base_of, rate, counts, scale, ops):
 
 
 def redis_requests(r):
-    """The requests of a redis-bench run (0: a log without the column)."""
+    """The requests of a bench-redis run (0: a log without the column)."""
     return float(r.get('requests') or 0)
 
 

@@ -153,7 +153,7 @@ ebizzy_view() {
 		}
 	}' "$out/ebizzy.csv"
 }
-# The per-round tables (guest/alloc-bench, guest/redis-bench) summed up by
+# The per-round tables (guest/bench-allocators, guest/bench-redis) summed up by
 # bench/rounds-summary.py: one line per configuration, medians with their
 # range, each rate also as a ratio to never giving memory back, round by
 # round.
@@ -570,7 +570,7 @@ EOF
 
 ## Allocators: Debian's and the patched ones
 
-\`guest/alloc-bench\`: one program (\`bench/ebizzy\`, dynamic, $(alloc_load))
+\`guest/bench-allocators\`: one program (\`bench/ebizzy\`, dynamic, $(alloc_load))
 over jemalloc 5.3, mimalloc 2.0 and tcmalloc 2.10 preloaded: each as Debian
 ships it (\`stock\`) and built from Debian's source with the patch in
 \`allocators/\` and its switch on (\`patched\`), in the modes an allocator
@@ -623,7 +623,7 @@ EOF
 
 ## redis: a real server, stock library against patched
 
-\`guest/redis-bench\`: Debian's \`redis-server\` 7.0 (linked against Debian's
+\`guest/bench-redis\`: Debian's \`redis-server\` 7.0 (linked against Debian's
 \`libjemalloc.so.2\`, not rebuilt) under \`redis-benchmark\`: SET of 256 KiB
 values over 64 keys, each request freeing the value it replaces. The rows
 differ only in \`LD_LIBRARY_PATH\` (the patched library first) and
