@@ -27,8 +27,9 @@
  * server's spike of large requests. With -b FILE, processes given the same
  * file burst in turn, never two at once, however slow each burst is: the
  * file, mapped shared, holds the pid of the process bursting (no flock:
- * the guest kernel has no file locking). What the allocator does with a freed burst then decides whether two
- * such processes fit in a memory cgroup sized for one burst.
+ * the guest kernel has no file locking). What the allocator does with a
+ * freed burst then decides whether two such processes fit in a memory
+ * cgroup sized for one burst.
  *
  * While it runs, a thread samples the process's footprint every 50 ms:
  * VmRSS (what the system cannot take back without asking the program;

@@ -24,18 +24,18 @@ def mmm(xs, fmt):
     return [fmt % st.median(xs), fmt % min(xs), fmt % max(xs)]
 
 
-def summary(data, key, base_of, rate, counts, scale, ops):
-    groups, order = {}, []
+def group(data, key):
+    """The rows by configuration, in the order the configurations come."""
+    groups = {}
     for r in data:
-        k = key(r)
-        if k not in groups:
-            groups[k] = []
-            order.append(k)
-        groups[k].append(r)
+        groups.setdefault(key(r), []).append(r)
+    return groups
+
+
+def summary(data, key, base_of, rate, counts, scale, ops):
     byround = {(key(r), r['round']): r for r in data}
     out = []
-    for k in order:
-        rs = groups[k]
+    for k, rs in group(data, key).items():
         rates = [float(r[rate]) for r in rs]
         ratios = []
         for r in rs:
@@ -102,11 +102,8 @@ def main():
         w.writerow(['allocator', 'library', 'mode', 'rounds', 'limit_mib',
                     'processes_done', 'oom_kills', 'records_per_s', 'min',
                     'max', 'bursts', 'swapped_out_pages', 'peak_kb'])
-        groups = {}
-        for r in data:
-            groups.setdefault((r['allocator'], r['library'], r['mode']),
-                              []).append(r)
-        for k, rs in groups.items():
+        for k, rs in group(data, lambda r: (r['allocator'], r['library'],
+                                             r['mode'])).items():
             rec = [float(r['records_per_s']) for r in rs]
             w.writerow(list(k) + [len(rs), rs[0]['limit_mib'],
                        '%d/%d' % (sum(int(r['processes_done']) for r in rs),

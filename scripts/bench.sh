@@ -412,7 +412,7 @@ alloc_load() {
 alloc_compare() {	# NAME
 	summary "$1" | awk -F, '
 	NR == 1 { next }
-	{ k = $1 "/" $2 "/" $3; r[k] = $6; v[k] = $9; sd[k] = $13; f[k] = $14; seen[$1] = 1 }
+	{ k = $1 "/" $2 "/" $3; r[k] = $6; v[k] = $9; sd[k] = $13; f[k] = $14 }
 	END {
 		n = split("jemalloc mimalloc tcmalloc", a, " ")
 		for (i = 1; i <= n; i++) {

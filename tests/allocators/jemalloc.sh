@@ -5,8 +5,9 @@
 # jemalloc's test.sh runs it; the integration tests also with make check's
 # two decay settings and with eager lazy purging (dirty pages purged lazily
 # a millisecond after they are freed, muzzy ones never: jemalloc 5.3
-# purges with dirty_decay_ms:0 by a forced purge, never lazily). With lazyfree:true, squeezed, and false, and
-# what the kernel counted (lazyfree-suite.sh).
+# purges with dirty_decay_ms:0 by a forced purge, never lazily). With
+# lazyfree:true, squeezed, and false, and what the kernel counted
+# (lazyfree-suite.sh).
 d=$(dirname "$0")/jemalloc
 log=${TMPDIR:-/tmp}/jemalloc-test.log
 var=JEMALLOC_LAZYFREE	# 1 or 0: lazyfree:true or false, below
