@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define LF_PROBED	(1u << 31)
@@ -27,6 +28,35 @@ static size_t page_size(void)
 	if (!ps)
 		ps = (size_t)sysconf(_SC_PAGESIZE);
 	return ps;
+}
+
+/*
+ * A pidfd of this process, for process_madvise(): opened once, and again
+ * after fork() (the child's pid differs) or if the descriptor was closed
+ * under us (process_madvise() then fails with EBADF: see vec()).
+ */
+static int self_fd = -1;
+static pid_t self_pid;
+
+static int pidfd_self(void)
+{
+	pid_t pid = getpid();
+	int fd = __atomic_load_n(&self_fd, __ATOMIC_ACQUIRE);
+
+	if (fd >= 0 && __atomic_load_n(&self_pid, __ATOMIC_RELAXED) == pid)
+		return fd;
+	fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (fd < 0)
+		return -1;
+	__atomic_store_n(&self_pid, pid, __ATOMIC_RELAXED);
+	/* Another thread may have opened one meanwhile: keep the first. */
+	{
+		int old = __atomic_exchange_n(&self_fd, fd, __ATOMIC_ACQ_REL);
+
+		if (old >= 0 && old != fd)
+			close(old);
+	}
+	return fd;
 }
 
 /*
@@ -58,6 +88,17 @@ static unsigned int probe(void)
 		f |= LF_FEAT_STRICT;
 	if ((f & LF_FEAT_LAZYFREE) && prctl(PR_GET_MADV_FREE_LAZY, 0, 0, 0, 0) >= 0)
 		f |= LF_FEAT_MADV_FREE_LAZY;
+	if (f & LF_FEAT_LAZYFREE) {
+		struct iovec iov = { p, ps };
+		int fd = pidfd_self();
+
+		if (fd >= 0 &&
+		    syscall(SYS_process_madvise, fd, &iov, 1, MADV_LAZYFREE, 0) ==
+		    (long)ps &&
+		    syscall(SYS_process_madvise, fd, &iov, 1, MADV_REUSE,
+			    PMADV_REPORT_LOST) >= 0)
+			f |= LF_FEAT_VEC;
+	}
 	munmap(p, ps);
 	return f;
 }
@@ -128,4 +169,86 @@ long lf_reuse(void *addr, size_t len)
 		return ret;	/* an empty range lost nothing */
 	ret = check_mapped(addr, len);
 	return ret ? ret : LF_REUSE_UNKNOWN;
+}
+
+/* One process_madvise() of the whole vector; -errno on failure. */
+static long vec(const struct iovec *iov, int n, int advice, unsigned int flags)
+{
+	long ret;
+
+	for (int retry = 0; retry < 2; retry++) {
+		int fd = pidfd_self();
+
+		if (fd < 0)
+			return -errno;
+		ret = syscall(SYS_process_madvise, fd, iov, n, advice, flags);
+		if (ret >= 0)
+			return ret;
+		/* Our descriptor closed, or reused for another file. */
+		if (errno != EBADF)
+			break;
+		__atomic_store_n(&self_fd, -1, __ATOMIC_RELEASE);
+	}
+	return -errno;
+}
+
+/* The checks the vector path makes, for the loop of calls that stands in. */
+static int check_vec(const struct iovec *iov, int n)
+{
+	int ret;
+
+	if (n < 0 || n > LF_VEC_MAX)
+		return -EINVAL;
+	for (int i = 0; i < n; i++)
+		if ((ret = check_range(iov[i].iov_base, iov[i].iov_len)))
+			return ret;
+	for (int i = 0; i < n; i++)
+		if (iov[i].iov_len &&
+		    (ret = check_mapped(iov[i].iov_base, iov[i].iov_len)))
+			return ret;
+	return 0;
+}
+
+int lf_free_vec(const struct iovec *iov, int n)
+{
+	int ret;
+
+	if (lf_probe() & LF_FEAT_VEC) {
+		long r = vec(iov, n, MADV_LAZYFREE, 0);
+
+		return r < 0 ? (int)r : 0;
+	}
+	ret = check_vec(iov, n);
+	for (int i = 0; !ret && i < n; i++)
+		if (iov[i].iov_len)
+			ret = lf_free(iov[i].iov_base, iov[i].iov_len);
+	return ret;
+}
+
+long lf_reuse_vec(const struct iovec *iov, int n)
+{
+	long ret, sum = 0;
+
+	if (lf_probe() & LF_FEAT_VEC)
+		return vec(iov, n, MADV_REUSE, PMADV_REPORT_LOST);
+	ret = check_vec(iov, n);
+	if (ret)
+		return ret;
+	/*
+	 * A kernel without the vector call: one lf_reuse() per range. After
+	 * the checks above only memory that is not private anonymous fails,
+	 * and a cache holds none in its ranges.
+	 */
+	for (int i = 0; i < n; i++) {
+		if (!iov[i].iov_len)
+			continue;
+		ret = lf_reuse(iov[i].iov_base, iov[i].iov_len);
+		if (ret < 0)
+			return ret;
+		if (ret == LF_REUSE_UNKNOWN)
+			sum = LF_REUSE_UNKNOWN;
+		else if (sum != LF_REUSE_UNKNOWN)
+			sum += ret;
+	}
+	return sum;
 }

@@ -39,6 +39,7 @@
 
 #include <limits.h>
 #include <stddef.h>
+#include <sys/uio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -53,6 +54,11 @@ extern "C" {
 #endif
 #ifndef MADV_LAZYFREE_STRICT
 #define MADV_LAZYFREE_STRICT	106
+#endif
+
+/* process_madvise(): MADV_REUSE returns the pages lost over the vector. */
+#ifndef PMADV_REPORT_LOST
+#define PMADV_REPORT_LOST	0x01
 #endif
 
 /* The series' switch that makes MADV_FREE act as MADV_LAZYFREE. */
@@ -70,6 +76,10 @@ extern "C" {
 #define LF_FEAT_DONTNEED	(1u << 2)	/* MADV_DONTNEED */
 #define LF_FEAT_STRICT		(1u << 3)	/* MADV_LAZYFREE_STRICT */
 #define LF_FEAT_MADV_FREE_LAZY	(1u << 4)	/* PR_SET_MADV_FREE_LAZY */
+#define LF_FEAT_VEC		(1u << 5)	/* both in process_madvise() */
+
+/* The most ranges lf_free_vec() and lf_reuse_vec() take (the kernel's). */
+#define LF_VEC_MAX		1024
 
 /*
  * lf_reuse() on the fallback path: the range is usable, but whether its
@@ -97,6 +107,16 @@ int lf_free(void *addr, size_t len);
  * writes it must order the call before the write.
  */
 long lf_reuse(void *addr, size_t len);
+
+/*
+ * lf_free() and lf_reuse() of every range of iov[0..n), n <= LF_VEC_MAX,
+ * done whole or not at all: one system call where the kernel takes the
+ * vector (LF_FEAT_VEC), and a bad range anywhere fails the call with
+ * nothing freed or taken back. lf_reuse_vec() returns the pages lost over
+ * all the ranges. Ranges may overlap; empty ones are skipped.
+ */
+int lf_free_vec(const struct iovec *iov, int n);
+long lf_reuse_vec(const struct iovec *iov, int n);
 
 #ifdef __cplusplus
 }

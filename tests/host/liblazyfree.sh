@@ -8,10 +8,11 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 make -s -C "$top/lib" all test
-# Exactly the three functions, in the version node of liblazyfree.map (nm
-# lists the node itself as an absolute symbol: left out).
+# Exactly the five functions, in the version nodes of liblazyfree.map (nm
+# lists the nodes themselves as absolute symbols: left out).
 syms=$(nm -D --defined-only "$top/lib/liblazyfree.so" | awk '$2 != "A" { print $3 }' | sort)
-want=$(printf '%s\n' lf_free@@LIBLAZYFREE_0 lf_probe@@LIBLAZYFREE_0 lf_reuse@@LIBLAZYFREE_0)
+want=$(printf '%s\n' lf_free@@LIBLAZYFREE_0 lf_free_vec@@LIBLAZYFREE_1 lf_probe@@LIBLAZYFREE_0 \
+	lf_reuse@@LIBLAZYFREE_0 lf_reuse_vec@@LIBLAZYFREE_1)
 if [ "$syms" != "$want" ]; then
 	printf 'liblazyfree.so exports:\n%s\nexpected:\n%s\n' "$syms" "$want" >&2
 	exit 1
