@@ -173,6 +173,12 @@ view() {	# NAME
 	tlbcost-1page) pick "$1" mode=mode siblings=siblings \
 		shootdowns_per_cycle=shootdowns/loop faults_per_cycle=faults/loop \
 		time_vs_none=time/none ;;
+	tlbcost-huge) pick "$1" mode=mode siblings=siblings \
+		shootdowns_per_cycle=shootdowns/cycle faults_per_cycle=faults/cycle \
+		splits_per_cycle=splits/cycle time_vs_none=time/none ;;
+	tlbcost-batch) pick "$1" mode=mode siblings=siblings \
+		syscalls_per_cycle=syscalls/cycle shootdowns_per_cycle=shootdowns/cycle \
+		faults_per_cycle=faults/cycle time_vs_none=time/none ;;
 	ebizzy) ebizzy_view ;;
 	allocators-memcg) summary "$1" | awk -F, -v OFS=, '
 		NR == 1 { print "allocator", "library", "mode", "limit MiB",
@@ -205,6 +211,8 @@ title() {	# NAME
 	case "$1" in
 	tlbcost) echo "tlbcost: 16 pages written, given back and taken back per cycle" ;;
 	tlbcost-1page) echo "tlbcost -k 1: will-it-scale tlb_flush2 shape, one page per loop" ;;
+	tlbcost-huge) echo "tlbcost -H: one 2 MiB THP written, given back and taken back per cycle" ;;
+	tlbcost-batch) echo "tlbcost -b 64: 64 one-page ranges per cycle, per-range calls or one vector" ;;
 	ebizzy) echo "ebizzy: without and with memory pressure (P: memory.reclaim every 20 ms)" ;;
 	reclaim) echo "reclaim: IPIs to take back memory given back" ;;
 	allocators) echo "allocators: ebizzy over Debian's and the patched jemalloc, mimalloc, tcmalloc (2 vCPUs, interleaved rounds)" ;;
@@ -511,6 +519,25 @@ keeps its flush (the README's
 [MADV_FREE users without a code change](../README.md#madv_free-users-without-a-code-change)
 says why) and adds a fault per page. $time_col
 EOF
+	fi
+	if has tlbcost-huge; then
+		para <<EOF
+
+With one 2 MiB transparent huge page per cycle (\`tlbcost -H\`, THP on, 3
+siblings), and the PMD splits per cycle (\`thp_split_pmd\`): \`MADV_FREE\`
+keeps a whole huge page but flushes the siblings; \`MADV_LAZYFREE\` keeps it
+whole and huge with no flush, and \`MADV_REUSE\` maps it back with no fault.
+EOF
+		table_md tlbcost-huge
+	fi
+	if has tlbcost-batch; then
+		para <<EOF
+
+Batched (\`tlbcost -b 64\`, 3 siblings): 64 one-page ranges written and
+given back per cycle, with a call per range, or (\`-vec\`) with one
+\`process_madvise()\` on the process itself for all of them.
+EOF
+		table_md tlbcost-batch
 	fi
 	if has ebizzy; then
 		para <<EOF

@@ -10,7 +10,10 @@
  * PROCS processes of THREADS threads each run random sequences of mmap
  * (MAP_FIXED replacement, which unmaps), mremap, mprotect, fork, reads,
  * writes and madvise (LAZYFREE, LAZYFREE_STRICT, REUSE, DONTNEED, FREE) over
- * slots of SLOT_PAGES pages, while the parent squeezes their memory cgroup
+ * slots of SLOT_PAGES pages, and HUGE_SLOTS slots of one PMD-aligned THP each
+ * (MADV_HUGEPAGE; advised whole half of the time, so that whole huge pages
+ * are lazily freed, discarded and taken back at the PMD, and in part the
+ * other half, so that they split), while the parent squeezes their memory cgroup
  * (memory.reclaim) so that the kernel discards lazily freed pages under
  * them. Every outcome is checked against a model of each page:
  *
@@ -56,6 +59,8 @@
 
 #define SLOTS		24
 #define SLOT_PAGES	16
+#define HUGE_SLOTS	2	/* the first ones; where THP is 512 pages */
+#define HUGE_PAGES	512
 #define MAX_THREADS	8
 #define TRACE_LEN	48
 
@@ -86,9 +91,11 @@ struct slot {
 	pthread_mutex_t lock;
 	char hist[HIST_LEN][80];	/* the last operations on the slot */
 	long nhist;
-	char *base;		/* reserved: two halves of SLOT_PAGES pages */
+	char *base;		/* reserved: two halves of npages pages */
 	int half;		/* the half that is mapped read-write */
-	struct page_model pg[SLOT_PAGES];
+	int npages;		/* SLOT_PAGES, or HUGE_PAGES: one THP */
+	bool huge;
+	struct page_model pg[HUGE_PAGES];
 };
 
 static struct {
@@ -190,9 +197,24 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
 	_exit(1);
 }
 
+/* Pages in a PMD-mapped THP, 0 without THP. */
+static size_t thp_pages(void)
+{
+	unsigned long size = 0;
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size",
+			"r");
+
+	if (f) {
+		if (fscanf(f, "%lu", &size) != 1)
+			size = 0;
+		fclose(f);
+	}
+	return size / psz;
+}
+
 static char *page_addr(struct slot *s, int i)
 {
-	return s->base + ((size_t)s->half * SLOT_PAGES + i) * psz;
+	return s->base + ((size_t)s->half * s->npages + i) * psz;
 }
 
 /* Read a page's words; false on SIGBUS. */
@@ -387,6 +409,13 @@ static void check_reuse(struct slot *s, int slot, int a, int b, long n,
 			hi++;
 		} else if (m->uncertain || m->freed || m->maybe_lost) {
 			hi++;
+		} else if (s->huge && m->state != PRESENT) {
+			/*
+			 * A page of a THP was mapped, zero, since another
+			 * page of it was written: lazily freed with it and
+			 * discarded with it, its loss counts too.
+			 */
+			hi++;
 		}
 		m->lost = false;
 		m->maybe_lost = false;
@@ -451,10 +480,11 @@ static void op_free(struct slot *s, int slot, int a, int b)
 /* Replace the slot's mapping with a fresh one: an munmap under it. */
 static void op_remap_fresh(struct slot *s, int slot)
 {
-	if (mmap(page_addr(s, 0), SLOT_PAGES * psz, PROT_READ | PROT_WRITE,
+	if (mmap(page_addr(s, 0), s->npages * psz, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
 		fail("mmap MAP_FIXED: %s", strerror(errno));
-	madvise(page_addr(s, 0), SLOT_PAGES * psz, MADV_NOHUGEPAGE);
+	madvise(page_addr(s, 0), s->npages * psz,
+		s->huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
 	memset(s->pg, 0, sizeof(s->pg));
 }
 
@@ -462,14 +492,14 @@ static void op_remap_fresh(struct slot *s, int slot)
 static void op_mremap(struct slot *s, int slot)
 {
 	char *from = page_addr(s, 0);
-	char *to = s->base + (size_t)(1 - s->half) * SLOT_PAGES * psz;
+	char *to = s->base + (size_t)(1 - s->half) * s->npages * psz;
 
-	if (mremap(from, SLOT_PAGES * psz, SLOT_PAGES * psz,
+	if (mremap(from, s->npages * psz, s->npages * psz,
 		   MREMAP_MAYMOVE | MREMAP_FIXED, to) != to)
 		fail("mremap: %s", strerror(errno));
 	s->half = 1 - s->half;
 	/* Never leave a hole another thread's mmap could land in. */
-	if (mmap(from, SLOT_PAGES * psz, PROT_NONE,
+	if (mmap(from, s->npages * psz, PROT_NONE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE,
 		 -1, 0) == MAP_FAILED)
 		fail("mmap PROT_NONE: %s", strerror(errno));
@@ -477,15 +507,15 @@ static void op_mremap(struct slot *s, int slot)
 
 static void op_mprotect(struct slot *s, int slot)
 {
-	if (mprotect(page_addr(s, 0), SLOT_PAGES * psz, PROT_READ))
+	if (mprotect(page_addr(s, 0), s->npages * psz, PROT_READ))
 		fail("mprotect: %s", strerror(errno));
-	for (int i = 0; i < SLOT_PAGES; i++) {
+	for (int i = 0; i < s->npages; i++) {
 		struct page_model *m = &s->pg[i];
 
 		if (owned(m))
 			op_read(s, slot, i);
 	}
-	if (mprotect(page_addr(s, 0), SLOT_PAGES * psz, PROT_READ | PROT_WRITE))
+	if (mprotect(page_addr(s, 0), s->npages * psz, PROT_READ | PROT_WRITE))
 		fail("mprotect: %s", strerror(errno));
 }
 
@@ -504,11 +534,11 @@ static void op_fork(struct slot *s, int slot)
 	if (pid < 0)
 		fail("fork: %s", strerror(errno));
 	if (pid == 0) {
-		long n = madvise(page_addr(s, 0), SLOT_PAGES * psz, MADV_REUSE);
+		long n = madvise(page_addr(s, 0), s->npages * psz, MADV_REUSE);
 
 		if (n < 0)
 			fail("child: MADV_REUSE: %s", strerror(errno));
-		check_reuse(s, slot, 0, SLOT_PAGES, n, "child");
+		check_reuse(s, slot, 0, s->npages, n, "child");
 		_exit(0);
 	}
 	if (waitpid(pid, &status, 0) != pid)
@@ -519,10 +549,16 @@ static void op_fork(struct slot *s, int slot)
 
 static void one_op(void)
 {
-	int slot = rnd(SLOTS), a = rnd(SLOT_PAGES), b, op = rnd(100);
+	int slot = rnd(SLOTS), op = rnd(100), a, b;
 	struct slot *s = &slots[slot];
 
-	b = a + 1 + rnd(SLOT_PAGES - a);
+	a = rnd(s->npages);
+	b = a + 1 + rnd(s->npages - a);
+	/* A huge slot: half of the time the whole THP, at the PMD. */
+	if (s->huge && rnd(2)) {
+		a = 0;
+		b = s->npages;
+	}
 	pthread_mutex_lock(&s->lock);
 	cur_slot = s;
 	if (op < 40) {
@@ -591,6 +627,8 @@ static int run_process(int id, int fd_out)
 				.sa_flags = SA_SIGINFO | SA_NODEFER };
 	long total = 0;
 	int t, err = 0;
+	/* Huge slots where a THP is HUGE_PAGES pages and THP can be had. */
+	bool huge_ok = thp_pages() == HUGE_PAGES;
 
 	proc_id = id;
 	sigaction(SIGBUS, &sa, NULL);
@@ -598,20 +636,28 @@ static int run_process(int id, int fd_out)
 	for (int i = 0; i < SLOTS; i++) {
 		struct slot *s = &slots[i];
 
+		size_t align;
+
 		pthread_mutex_init(&s->lock, NULL);
-		s->base = mmap(NULL, 2 * SLOT_PAGES * psz, PROT_NONE,
+		s->huge = i < HUGE_SLOTS && huge_ok;
+		s->npages = s->huge ? HUGE_PAGES : SLOT_PAGES;
+		/* Both halves PMD-aligned: mremap moves the PMD whole. */
+		align = s->huge ? HUGE_PAGES * psz : psz;
+		s->base = mmap(NULL, 2 * s->npages * psz + align, PROT_NONE,
 			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 		if (s->base == MAP_FAILED) {
 			perror("mmap");
 			return 1;
 		}
+		s->base = (char *)(((uintptr_t)s->base + align - 1) & ~(align - 1));
 		s->half = 0;
-		if (mmap(s->base, SLOT_PAGES * psz, PROT_READ | PROT_WRITE,
+		if (mmap(s->base, s->npages * psz, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED) {
 			perror("mmap");
 			return 1;
 		}
-		madvise(s->base, SLOT_PAGES * psz, MADV_NOHUGEPAGE);
+		madvise(s->base, s->npages * psz,
+			s->huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
 	}
 	for (t = 0; t < opt.threads; t++) {
 		th[t].id = t;
