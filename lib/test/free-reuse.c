@@ -14,20 +14,6 @@
 
 #define NPAGES 256
 
-static int page_state(const unsigned char *pg, size_t i)
-{
-	size_t zero = 0;
-
-	for (size_t j = 0; j < t_page(); j++) {
-		if (pg[j] == (unsigned char)(i + j))
-			continue;
-		if (pg[j])
-			return -1;		/* neither: corruption */
-		zero++;
-	}
-	return zero == t_page() ? 0 : 1;	/* 0 zero, 1 intact */
-}
-
 int main(void)
 {
 	size_t len = NPAGES * t_page(), zero = 0;
@@ -43,7 +29,7 @@ int main(void)
 	n = lf_reuse(p, len);
 	T_CHECK(n >= 0);
 	for (size_t i = 0; i < NPAGES; i++) {
-		int st = page_state(p + i * t_page(), i);
+		int st = t_page_state(p + i * t_page(), i, 0);
 
 		T_CHECK(st >= 0);
 		zero += st == 0;

@@ -24,4 +24,22 @@ static inline size_t t_page(void)
 	return (size_t)sysconf(_SC_PAGESIZE);
 }
 
+/*
+ * What page @i holds, where byte j was written (unsigned char)(i + j + off):
+ * 1 that pattern, 0 all zeros (discarded), -1 anything else (corruption).
+ */
+static inline int t_page_state(const unsigned char *pg, size_t i, size_t off)
+{
+	size_t zero = 0;
+
+	for (size_t j = 0; j < t_page(); j++) {
+		if (pg[j] == (unsigned char)(i + j + off))
+			continue;
+		if (pg[j])
+			return -1;
+		zero++;
+	}
+	return zero == t_page() ? 0 : 1;
+}
+
 #endif

@@ -16,20 +16,6 @@
 
 #define NRANGES 64
 
-static int page_state(const unsigned char *pg, size_t i)
-{
-	size_t zero = 0;
-
-	for (size_t j = 0; j < t_page(); j++) {
-		if (pg[j] == (unsigned char)(i + j + 1))
-			continue;
-		if (pg[j])
-			return -1;		/* neither: corruption */
-		zero++;
-	}
-	return zero == t_page() ? 0 : 1;	/* 0 zero, 1 intact */
-}
-
 int main(void)
 {
 	size_t ps = t_page(), zero = 0;
@@ -67,7 +53,7 @@ int main(void)
 	n = lf_reuse_vec(iov, NRANGES);
 	T_CHECK(n >= 0);
 	for (size_t i = 0; i < 2 * NRANGES; i++) {
-		int st = page_state(p + i * ps, i);
+		int st = t_page_state(p + i * ps, i, 1);
 
 		T_CHECK(st >= 0);
 		T_CHECK(i % 2 || st == 1);	/* never freed: intact */
