@@ -143,11 +143,11 @@ if [ -x build/selftests-mm/lazyfree ]; then
 fi
 # Two NUMA nodes, so that the selftest can move pages between them. The
 # allocators' own test suites (alloc-jemalloc, alloc-mimalloc,
-# alloc-gperftools) run three times each: up to 8 minutes on the debug
+# alloc-gperftools) run three times each: up to 14 minutes on the debug
 # kernel under emulation. On the host (tests/host/allocators-fallback.sh)
 # they ran on a stock kernel, the allocators' fallback.
 for k in normal debug; do
-	args=(-c "run-tests -t 900 -n $k $baseline$more"
+	args=(-c "run-tests -t 1500 -n $k $baseline$more"
 	      -c "run-tests -n $k $libtests"
 	      -c "LIBLAZYFREE_FALLBACK=1 run-tests -n $k-fallback $libtests")
 	[ ${#own[@]} -gt 0 ] && args+=("${own[@]}" -c "run-tests -n $k /selftests/mm/lazyfree")
