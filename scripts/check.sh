@@ -90,6 +90,26 @@ tally() {
 	short "${prog:-none}"
 }
 
+# why FILE: the diagnostics (up to 6 "#" lines) each failing subtest of
+# FILE printed before its "not ok", kept for the end of the report, where
+# a log that is cut to its tail still shows them.
+whys=()
+why() {
+	local line
+	local -a last=()
+	while IFS= read -r line; do
+		case "$line" in
+		"    #"*)
+			last+=("$line")
+			[ ${#last[@]} -gt 6 ] && last=("${last[@]:1}") ;;
+		"    not ok"*)
+			whys+=("${line#    }" "${last[@]}")
+			last=() ;;
+		"    ok"*) last=() ;;
+		esac
+	done < <(tr -d '\r' <"$1")
+}
+
 guest() {	# NAME VM-ARGS... : run the VM, output to $res/NAME.out, tally it
 	local name=$1 rc line; shift
 	echo ">>> guest: $name"
@@ -97,6 +117,7 @@ guest() {	# NAME VM-ARGS... : run the VM, output to $res/NAME.out, tally it
 	rc=$?
 	grep '^>>> ' "$res/$name.out"
 	tally "$res/$name.out"
+	why "$res/$name.out"
 	if [ $rc -eq 125 ]; then
 		result fail "$name: the guest kernel reported a problem or did not finish"
 		while IFS= read -r line; do
@@ -173,6 +194,7 @@ if [ ${#mm[@]} -gt 0 ]; then
 fi
 
 echo ">>> make check took $(($(date +%s) - t0)) s; logs in $res/"
+for f in "${whys[@]}"; do echo "WHY: $f"; done
 for f in "${failed[@]}"; do echo "FAILED: $f"; done
 echo "check: $pass passed, $fail failed, $skip skipped"
 [ $fail -eq 0 ]
