@@ -10,6 +10,8 @@
 #include "lazyfree.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -192,12 +194,28 @@ static long vec(const struct iovec *iov, int n, int advice, unsigned int flags)
 	return -errno;
 }
 
+/*
+ * The kernel cuts a vector at INT_MAX bytes rounded down to a page, as for
+ * readv(), and so refuses one that long rather than advise part of it.
+ */
+static bool vec_too_long(const struct iovec *iov, int n)
+{
+	size_t max = (size_t)INT_MAX & ~(page_size() - 1), total = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (iov[i].iov_len >= max - total)
+			return true;
+		total += iov[i].iov_len;
+	}
+	return false;
+}
+
 /* The checks the vector path makes, for the loop of calls that stands in. */
 static int check_vec(const struct iovec *iov, int n)
 {
 	int ret;
 
-	if (n < 0 || n > LF_VEC_MAX)
+	if (n < 0 || n > LF_VEC_MAX || vec_too_long(iov, n))
 		return -EINVAL;
 	for (int i = 0; i < n; i++)
 		if ((ret = check_range(iov[i].iov_base, iov[i].iov_len)))

@@ -112,7 +112,8 @@ long lf_reuse(void *addr, size_t len);
  * lf_free() and lf_reuse() of every range of iov[0..n), n <= LF_VEC_MAX,
  * done whole or not at all: one system call where the kernel takes the
  * vector (LF_FEAT_VEC), and a bad range anywhere fails the call with
- * nothing freed or taken back. lf_reuse_vec() returns the pages lost over
+ * nothing freed or taken back, as does a vector of 2 GiB less a page or
+ * more in all (-EINVAL). lf_reuse_vec() returns the pages lost over
  * all the ranges. Ranges may overlap; empty ones are skipped.
  */
 int lf_free_vec(const struct iovec *iov, int n);

@@ -2,8 +2,9 @@
 /*
  * lf_free_vec() then lf_reuse_vec() over many ranges: every page intact or
  * zero, the count exactly the zero pages (or LF_REUSE_UNKNOWN on the
- * fallback path); a bad range anywhere fails the call and changes nothing,
- * so the count of a later good call still covers every range.
+ * fallback path); a bad range anywhere, or 2 GiB or more in all, fails the
+ * call and changes nothing, so the count of a later good call still covers
+ * every range.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -21,8 +22,8 @@ int main(void)
 	size_t ps = t_page(), zero = 0;
 	unsigned char *p = mmap(NULL, 2 * NRANGES * ps, PROT_READ | PROT_WRITE,
 				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	struct iovec iov[NRANGES + 1];
-	char *hole;
+	struct iovec iov[NRANGES + 1], big_iov[2];
+	char *hole, *big;
 	long n;
 
 	T_CHECK(p != MAP_FAILED);
@@ -42,6 +43,15 @@ int main(void)
 	T_CHECK(lf_free_vec(iov, NRANGES + 1) == -ENOMEM);
 	T_CHECK(lf_free_vec(iov, LF_VEC_MAX + 1) == -EINVAL);
 	T_CHECK(lf_free_vec(iov, 0) == 0);
+	/* 2 GiB or more in all: the kernel would cut it, so it is refused. */
+	big = mmap(NULL, 3UL << 30, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	T_CHECK(big != MAP_FAILED);
+	big_iov[0] = (struct iovec){ big, 3UL << 29 };
+	big_iov[1] = (struct iovec){ big + (3UL << 29), 1UL << 30 };
+	T_CHECK(lf_free_vec(big_iov, 2) == -EINVAL);
+	T_CHECK(lf_reuse_vec(big_iov, 2) == -EINVAL);
+	T_CHECK(munmap(big, 3UL << 30) == 0);
 
 	T_CHECK(lf_free_vec(iov, NRANGES) == 0);
 	/* Bad last entries: nothing is taken back, nothing counted. */
